@@ -1,0 +1,155 @@
+# dlfs-c: C companion to "Deep Learning from Scratch", chapters 2-4.
+# `make help` lists the targets.  GNU Make.
+
+CC      ?= cc
+AR      ?= ar
+# -ffp-contract=off: no fused multiply-add, so the last digits match the book's.
+CFLAGS  ?= -O2 -g
+WARN    := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes
+CFLAGS  += $(WARN) -ffp-contract=off -D_POSIX_C_SOURCE=200809L
+CPPFLAGS += -Icommon -MMD -MP
+LDLIBS  += -lz -lm
+
+ifeq ($(WERROR),1)
+CFLAGS  += -Werror
+endif
+
+# One build directory per mode.
+ifeq ($(SANITIZE),1)
+BUILD   := build/san
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+CFLAGS  += $(SANFLAGS)
+LDFLAGS += $(SANFLAGS)
+else
+BUILD   := build
+endif
+
+# Chapters in book order (only the folders that exist are built).
+BOOK_ORDER := ch02_gates ch03_activations ch03_forward ch03_softmax ch03_mnist \
+              ch04_gradients ch04_simple_net ch04_two_layer_net
+CHAPTERS := $(filter $(notdir $(wildcard chapters/*)),$(BOOK_ORDER))
+BINS     := $(CHAPTERS:%=$(BUILD)/bin/%)
+
+COMMON_SRC := $(wildcard common/*.c)
+COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/obj/%.o)
+LIBCOMMON  := $(BUILD)/libcommon.a
+
+TEST_SRC := $(wildcard tests/*.c)
+TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
+TEST_BIN := $(BUILD)/test/dlfs_tests
+
+# Figures: plots/<fig>.gp reads build/plots/*.dat written by one chapter.
+PLOTDIR  := build/plots
+FIGS_ch03_activations := fig3-6 fig3-7 fig3-8 fig3-9
+FIGS     := $(foreach c,$(CHAPTERS),$(FIGS_$(c)))
+PNGS     := $(FIGS:%=$(PLOTDIR)/%.png)
+
+# Debian packages a fresh machine may lack, and how to tell each is there.
+DEPS_PKGS := build-essential pkg-config zlib1g-dev gnuplot-nox libcriterion-dev
+DEPS_HINT := apt-get update && apt-get install -y $(DEPS_PKGS)
+
+.PHONY: all run test plots deps check-deps check-test-deps clean help $(CHAPTERS:%=run-%)
+.DELETE_ON_ERROR:
+
+all: $(BINS)
+
+help:
+	@echo 'make             build common/ (libcommon.a) and every chapter into $(BUILD)/bin/'
+	@echo 'make run         build, run every chapter in book order, draw the figures'
+	@echo 'make run-NAME    run one chapter, e.g. make run-ch03_softmax'
+	@echo 'make test        build and run the Criterion suite (unit + golden outputs)'
+	@echo 'make plots       (re)write stale figure data and draw build/plots/*.png with gnuplot'
+	@echo 'make deps        install the Debian packages this needs (as root), else print the command'
+	@echo 'make clean       remove build/'
+	@echo 'options: CC=clang  WERROR=1  SANITIZE=1 (ASan+UBSan build in build/san/)'
+	@echo 'chapters: $(CHAPTERS)'
+
+# ---- building --------------------------------------------------------------
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(LIBCOMMON): $(COMMON_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+define chapter_rule
+$(1)_OBJ := $$(patsubst %.c,$(BUILD)/obj/%.o,$$(wildcard chapters/$(1)/*.c))
+$(BUILD)/bin/$(1): $$($(1)_OBJ) $(LIBCOMMON)
+	@mkdir -p $$(@D)
+	$$(CC) $$(LDFLAGS) $$^ $$(LDLIBS) -o $$@
+endef
+$(foreach c,$(CHAPTERS),$(eval $(call chapter_rule,$(c))))
+
+# ---- dependencies ----------------------------------------------------------
+
+# Prints the missing packages, one per line (nothing when all are present).
+MISSING = $(shell for p in $(DEPS_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done)
+
+deps:
+	@missing="$(MISSING)"; \
+	if [ -z "$$missing" ]; then echo "deps: all present ($(DEPS_PKGS))"; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  echo "deps: installing $$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	else echo "deps: missing $$missing; run as root: $(DEPS_HINT)"; exit 1; fi
+
+# `make run` needs zlib and gnuplot; `make test` also needs Criterion.
+check-deps:
+	@pkg-config --exists zlib 2>/dev/null && command -v gnuplot >/dev/null || \
+	  { echo "missing packages (zlib, gnuplot): run \`make deps\` as root, or: $(DEPS_HINT)" >&2; exit 1; }
+check-test-deps: check-deps
+	@pkg-config --exists criterion 2>/dev/null || \
+	  { echo "missing package libcriterion-dev: run \`make deps\` as root, or: $(DEPS_HINT)" >&2; exit 1; }
+
+# ---- running ---------------------------------------------------------------
+
+# Extra arguments per chapter for `make run`.
+RUNARGS_ch03_activations := --out $(PLOTDIR)
+
+define run_rule
+run-$(1): check-deps $(BUILD)/bin/$(1)
+	@echo; echo "==== $(1) ===="
+	@$(BUILD)/bin/$(1) $$(RUNARGS_$(1))
+endef
+$(foreach c,$(CHAPTERS),$(eval $(call run_rule,$(c))))
+
+run: check-deps
+	@$(MAKE) --no-print-directory $(CHAPTERS:%=run-%)
+	@$(MAKE) --no-print-directory plots
+
+# ---- figures ---------------------------------------------------------------
+
+# One stamp per chapter: its data files are stale when its program is newer.
+$(PLOTDIR)/%.stamp: $(BUILD)/bin/%
+	@mkdir -p $(@D)
+	$< --out $(PLOTDIR) > /dev/null
+	@touch $@
+
+define fig_rule
+$(PLOTDIR)/$(2).png: plots/$(2).gp $(PLOTDIR)/$(1).stamp
+	cd $(PLOTDIR) && gnuplot ../../plots/$(2).gp
+endef
+$(foreach c,$(CHAPTERS),$(foreach f,$(FIGS_$(c)),$(eval $(call fig_rule,$(c),$(f)))))
+
+plots: check-deps $(PNGS)
+	@echo "figures: $(PNGS)"
+
+# ---- tests -----------------------------------------------------------------
+
+$(TEST_BIN): $(TEST_OBJ) $(LIBCOMMON)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -lcriterion -o $@
+
+$(TEST_OBJ): CPPFLAGS += -DDLFS_BIN_DIR='"$(CURDIR)/$(BUILD)/bin"' -DDLFS_SOURCE_DIR='"$(CURDIR)"'
+
+test: check-test-deps $(BINS) $(TEST_BIN)
+	$(TEST_BIN)
+
+clean:
+	rm -rf build
+
+-include $(wildcard $(BUILD)/obj/*/*.d $(BUILD)/obj/*/*/*.d)

@@ -1,0 +1,92 @@
+/* run.c - see run.h. */
+#include "run.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+char *read_text_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap);
+    size_t n;
+    while ((n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+        len += n;
+        if (cap - len < 2)
+            buf = realloc(buf, cap *= 2);
+    }
+    fclose(f);
+    buf[len] = '\0';
+    return buf;
+}
+
+RunResult run_program(const char *program, const char *args)
+{
+    char *dir = make_temp_dir();
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "%s/%s %s >%s/out 2>%s/err </dev/null", DLFS_BIN_DIR, program,
+             args, dir, dir);
+    int rc = system(cmd);
+    RunResult r;
+    r.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : 128 + (WIFSIGNALED(rc) ? WTERMSIG(rc) : 0);
+    char path[4200];
+    snprintf(path, sizeof path, "%s/out", dir);
+    r.out = read_text_file(path);
+    snprintf(path, sizeof path, "%s/err", dir);
+    r.err = read_text_file(path);
+    remove_temp_dir(dir);
+    return r;
+}
+
+void run_result_free(RunResult *r)
+{
+    free(r->out);
+    free(r->err);
+}
+
+char *replace_all(char *s, const char *from, const char *to)
+{
+    size_t nf = strlen(from), nt = strlen(to), count = 0;
+    for (const char *p = s; (p = strstr(p, from)); p += nf)
+        count++;
+    char *out = malloc(strlen(s) + count * nt + 1), *o = out;
+    const char *p = s, *q;
+    while ((q = strstr(p, from))) {
+        memcpy(o, p, (size_t)(q - p));
+        o += q - p;
+        memcpy(o, to, nt);
+        o += nt;
+        p = q + nf;
+    }
+    strcpy(o, p);
+    free(s);
+    return out;
+}
+
+char *make_temp_dir(void)
+{
+    char tmpl[] = "/tmp/dlfs-test-XXXXXX";
+    char *d = mkdtemp(tmpl);
+    return d ? strdup(d) : NULL;
+}
+
+void remove_temp_dir(char *dir)
+{
+    char cmd[4200];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", dir);
+    free(dir);
+}
+
+int count_lines(const char *s)
+{
+    int n = 0;
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}

@@ -1,0 +1,33 @@
+/* run.h - test support: run a chapter program and capture what it prints.
+ *
+ * Programs are the ones under test (DLFS_BIN_DIR, set by the Makefile per build
+ * mode, so `make SANITIZE=1 test` runs the sanitizer builds, which exit non-zero
+ * on a leak). Expected outputs live in tests/golden/<name>.out (DLFS_SOURCE_DIR).
+ */
+#ifndef DLFS_TEST_RUN_H
+#define DLFS_TEST_RUN_H
+
+typedef struct {
+    char *out;      /* everything written to stdout (malloc'd, NUL-terminated) */
+    char *err;      /* everything written to stderr */
+    int status;     /* exit status, or 128 + signal number */
+} RunResult;
+
+/* Runs DLFS_BIN_DIR/<program> with the shell-quoted argument string args. */
+RunResult run_program(const char *program, const char *args);
+void run_result_free(RunResult *r);
+
+/* Reads a whole file (malloc'd, NUL-terminated), or NULL when it does not exist. */
+char *read_text_file(const char *path);
+
+/* Replaces every occurrence of `from` in s with `to`; returns a new string, frees s. */
+char *replace_all(char *s, const char *from, const char *to);
+
+/* A fresh temporary directory (malloc'd path) and its recursive removal. */
+char *make_temp_dir(void);
+void remove_temp_dir(char *dir);
+
+/* Number of lines in s. */
+int count_lines(const char *s);
+
+#endif
