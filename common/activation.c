@@ -4,6 +4,8 @@
 #include <assert.h>
 #include <math.h>
 
+#include "npsum.h"
+
 double step_function(double x) { return x > 0.0 ? 1.0 : 0.0; }
 double sigmoid(double x) { return 1.0 / (1.0 + exp(-x)); }
 double relu(double x) { return x > 0.0 ? x : 0.0; }
@@ -22,11 +24,9 @@ static void softmax_rows(Matrix *out, const Matrix *a, int subtract_max)
             for (size_t j = 1; j < a->cols; j++)
                 c = x[j] > c ? x[j] : c;
         }
-        double sum = 0.0;
-        for (size_t j = 0; j < a->cols; j++) {
+        for (size_t j = 0; j < a->cols; j++)
             y[j] = exp(x[j] - c);
-            sum += y[j];
-        }
+        const double sum = np_sum(y, a->cols);
         for (size_t j = 0; j < a->cols; j++)
             y[j] /= sum;
     }

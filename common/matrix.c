@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "checked.h"
+#include "npsum.h"
 
 Matrix matrix_new(size_t rows, size_t cols)
 {
@@ -86,9 +87,5 @@ void matrix_argmax_rows(size_t *out, const Matrix *m)
 
 double matrix_sum(const Matrix *m)
 {
-    double s = 0.0;
-    const size_t n = matrix_size(m);
-    for (size_t i = 0; i < n; i++)
-        s += m->data[i];
-    return s;
+    return np_sum(m->data, matrix_size(m));
 }

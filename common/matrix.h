@@ -33,7 +33,7 @@ void matrix_add_bias(Matrix *out, const Matrix *b);
 void matrix_apply(Matrix *out, const Matrix *in, double (*f)(double));
 /* out[i] = index of the largest value in row i (the first one on ties), out has N entries. */
 void matrix_argmax_rows(size_t *out, const Matrix *m);
-/* Sum of all elements. */
+/* Sum of all elements, added in np.sum's order (npsum.h), so the digits match NumPy's. */
 double matrix_sum(const Matrix *m);
 
 #endif

@@ -19,7 +19,7 @@ Test(datafile, writes_header_and_columns)
     snprintf(path, sizeof path, "%s/d.dat", dir);
     char *text = read_text_file(path);
     cr_expect_str_eq(text, "# a title\n# written by test_datafile (dlfs-c)\n# columns: x y\n"
-                           "0.5 0.10000000000000001\n1 -2.0000000000000001e-20\n");
+                           "0.5 0.10000000000000001\n1 -1.9999999999999999e-20\n");
     free(text);
     remove_temp_dir(dir);
 }
