@@ -41,6 +41,9 @@ TEST_BIN := $(BUILD)/test/dlfs_tests
 # Figures: plots/<fig>.gp reads build/plots/*.dat written by one chapter.
 PLOTDIR  := build/plots
 FIGS_ch03_activations := fig3-6 fig3-7 fig3-8 fig3-9
+FIGS_ch03_mnist       := fig3-24
+FIGS_ch04_gradients   := fig4-6 fig4-7 fig4-9 fig4-10
+FIGS_ch04_two_layer_net := fig4-11 fig4-12
 FIGS     := $(foreach c,$(CHAPTERS),$(FIGS_$(c)))
 PNGS     := $(FIGS:%=$(PLOTDIR)/%.png)
 
@@ -107,13 +110,12 @@ check-test-deps: check-deps
 
 # ---- running ---------------------------------------------------------------
 
-# Extra arguments per chapter for `make run`.
-RUNARGS_ch03_activations := --out $(PLOTDIR)
+# `make run` passes --out to the chapters that draw figures, and RUNARGS_<name> if set.
 
 define run_rule
 run-$(1): check-deps $(BUILD)/bin/$(1)
 	@echo; echo "==== $(1) ===="
-	@$(BUILD)/bin/$(1) $$(RUNARGS_$(1))
+	@$(BUILD)/bin/$(1) $(if $(FIGS_$(1)),--out $(PLOTDIR)) $$(RUNARGS_$(1))
 endef
 $(foreach c,$(CHAPTERS),$(eval $(call run_rule,$(c))))
 
@@ -153,3 +155,8 @@ clean:
 	rm -rf build
 
 -include $(wildcard $(BUILD)/obj/*/*.d $(BUILD)/obj/*/*/*.d)
+
+# For .ci/run: the figures `make plots` should produce.
+print-pngs:
+	@echo $(PNGS)
+.PHONY: print-pngs

@@ -4,4 +4,4 @@ set output "fig3-6.png"
 set title "Figure 3-6  step function"
 set xlabel "x"; set ylabel "y"
 set yrange [-0.1:1.1]
-plot "ch03_activations.dat" using 1:2 with lines lw 2 title "step\\_function(x)"
+plot "ch03_activations.dat" using 1:2 with lines lw 2 title "step_function(x)"

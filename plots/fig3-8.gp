@@ -5,4 +5,4 @@ set title "Figure 3-8  step function and sigmoid"
 set xlabel "x"; set ylabel "y"
 set yrange [-0.1:1.1]
 plot "ch03_activations.dat" using 1:3 with lines lw 2 title "sigmoid(x)", \
-     "" using 1:2 with lines lw 2 dt 2 title "step\\_function(x)"
+     "" using 1:2 with lines lw 2 dt 2 title "step_function(x)"
