@@ -41,7 +41,7 @@ TEST_BIN := $(BUILD)/test/dlfs_tests
 # Figures: plots/<fig>.gp reads build/plots/*.dat written by one chapter.
 PLOTDIR  := build/plots
 FIGS_ch03_activations := fig3-6 fig3-7 fig3-8 fig3-9
-FIGS_ch03_mnist       := fig3-24
+FIGS_ch03_mnist       := mnist_digit
 FIGS_ch04_gradients   := fig4-6 fig4-7 fig4-9 fig4-10
 FIGS_ch04_two_layer_net := fig4-11 fig4-12
 FIGS     := $(foreach c,$(CHAPTERS),$(FIGS_$(c)))
@@ -51,7 +51,7 @@ PNGS     := $(FIGS:%=$(PLOTDIR)/%.png)
 DEPS_PKGS := build-essential pkg-config zlib1g-dev gnuplot-nox libcriterion-dev
 DEPS_HINT := apt-get update && apt-get install -y $(DEPS_PKGS)
 
-.PHONY: all run test plots deps check-deps check-test-deps clean help $(CHAPTERS:%=run-%)
+.PHONY: all run test plots data deps check-deps check-test-deps clean help $(CHAPTERS:%=run-%)
 .DELETE_ON_ERROR:
 
 all: $(BINS)
@@ -62,6 +62,7 @@ help:
 	@echo 'make run-NAME    run one chapter, e.g. make run-ch03_softmax'
 	@echo 'make test        build and run the Criterion suite (unit + golden outputs)'
 	@echo 'make plots       (re)write stale figure data and draw build/plots/*.png with gnuplot'
+	@echo 'make data        verify data/mnist against SHA256SUMS; FETCH=1 re-downloads missing or bad files'
 	@echo 'make deps        install the Debian packages this needs (as root), else print the command'
 	@echo 'make clean       remove build/'
 	@echo 'options: CC=clang  WERROR=1  SANITIZE=1 (ASan+UBSan build in build/san/)'
@@ -139,6 +140,11 @@ $(foreach c,$(CHAPTERS),$(foreach f,$(FIGS_$(c)),$(eval $(call fig_rule,$(c),$(f
 
 plots: check-deps $(PNGS)
 	@echo "figures: $(PNGS)"
+
+# ---- data ------------------------------------------------------------------
+
+data:
+	sh data/mnist/verify.sh $(if $(FETCH),--fetch)
 
 # ---- tests -----------------------------------------------------------------
 

@@ -25,7 +25,8 @@ Matrix matrix_copy(const Matrix *m);
 void   matrix_free(Matrix *m);                                      /* leaves an empty matrix */
 size_t matrix_size(const Matrix *m);                                /* rows * cols */
 
-/* out (N, M) = a (N, K) . b (K, M); out must not alias a or b. */
+/* out (N, M) = a (N, K) . b (K, M); out must not alias a or b. Zeros in a are skipped
+ * (most MNIST pixels are 0), which gives NumPy's result whenever b is finite. */
 void matrix_dot(Matrix *out, const Matrix *a, const Matrix *b);
 /* out (N, M) += b (1, M), added to every row (NumPy broadcasting). */
 void matrix_add_bias(Matrix *out, const Matrix *b);
