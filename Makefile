@@ -51,7 +51,7 @@ PNGS     := $(FIGS:%=$(PLOTDIR)/%.png)
 DEPS_PKGS := build-essential pkg-config zlib1g-dev gnuplot-nox libcriterion-dev
 DEPS_HINT := apt-get update && apt-get install -y $(DEPS_PKGS)
 
-.PHONY: all run test plots data deps check-deps check-test-deps clean help $(CHAPTERS:%=run-%)
+.PHONY: all run test plots data bench deps check-deps check-test-deps clean help $(CHAPTERS:%=run-%)
 .DELETE_ON_ERROR:
 
 all: $(BINS)
@@ -62,6 +62,7 @@ help:
 	@echo 'make run-NAME    run one chapter, e.g. make run-ch03_softmax'
 	@echo 'make test        build and run the Criterion suite (unit + golden outputs)'
 	@echo 'make plots       (re)write stale figure data and draw build/plots/*.png with gnuplot'
+	@echo 'make bench       time C against the NumPy equivalent (needs ../shared/data/sample_weight.pkl)'
 	@echo 'make data        verify data/mnist against SHA256SUMS; FETCH=1 re-downloads missing or bad files'
 	@echo 'make deps        install the Debian packages this needs (as root), else print the command'
 	@echo 'make clean       remove build/'
@@ -156,6 +157,21 @@ $(TEST_OBJ): CPPFLAGS += -DDLFS_BIN_DIR='"$(CURDIR)/$(BUILD)/bin"' -DDLFS_SOURCE
 
 test: check-test-deps $(BINS) $(TEST_BIN)
 	$(TEST_BIN)
+
+# ---- benchmarks (not tests) ------------------------------------------------
+
+BENCH_DIR := $(BUILD)/bench
+
+$(BENCH_DIR)/timeit: tests/bench/timeit.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $< -o $@
+
+$(BENCH_DIR)/bench_predict: $(BUILD)/obj/tests/bench/bench_predict.o $(LIBCOMMON)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+bench: check-deps $(BINS) $(BENCH_DIR)/timeit $(BENCH_DIR)/bench_predict
+	CC=$(CC) tests/bench/run.sh $(BUILD)
 
 clean:
 	rm -rf build

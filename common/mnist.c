@@ -124,6 +124,32 @@ static int matrix_alloc(Matrix *m, size_t rows, size_t cols, int zero, const cha
     return 0;
 }
 
+/* scale[v] = v, or v / 255.0 when normalize: a pixel's value as a double.
+ * The book: x.astype(float32) / 255.0; here value / 255.0 in double. */
+static void pixel_scale(double scale[256], int normalize)
+{
+    for (int v = 0; v < 256; v++)
+        scale[v] = normalize ? v / 255.0 : (double)v;
+}
+
+/* out[i] = scale[pixels[i]] */
+static void convert_pixels(double *out, const unsigned char *pixels, size_t n,
+                           const double scale[256])
+{
+    for (size_t i = 0; i < n; i++)
+        out[i] = scale[pixels[i]];
+}
+
+/* Every label must be a digit. */
+static int check_labels(const unsigned char *labels, size_t count, const char *name, char *err)
+{
+    for (size_t i = 0; i < count; i++)
+        if (labels[i] > 9)
+            return set_error(err, "%s: label %u at index %zu is not a digit 0..9",
+                             name, labels[i], i);
+    return 0;
+}
+
 int mnist_parse_images(const unsigned char *buf, size_t len, const char *name, int normalize,
                        Matrix *x, size_t *rows, size_t *cols, char err[ERR_LEN])
 {
@@ -136,14 +162,9 @@ int mnist_parse_images(const unsigned char *buf, size_t len, const char *name, i
         check_length(&IMAGES, &h, len - IMAGES.header, name, err) ||
         matrix_alloc(x, h.count, h.item, 0, name, err))
         return -1;
-    /* The book: x.astype(float32) / 255.0; here value / 255.0 in double. */
     double scale[256];
-    for (int v = 0; v < 256; v++)
-        scale[v] = normalize ? v / 255.0 : (double)v;
-    const unsigned char *pixels = buf + IMAGES.header;
-    const size_t n = h.count * h.item;
-    for (size_t i = 0; i < n; i++)
-        x->data[i] = scale[pixels[i]];
+    pixel_scale(scale, normalize);
+    convert_pixels(x->data, buf + IMAGES.header, h.count * h.item, scale);
     if (rows)
         *rows = h.rows;
     if (cols)
@@ -163,10 +184,8 @@ int mnist_parse_labels(const unsigned char *buf, size_t len, const char *name,
         check_length(&LABELS, &h, len - LABELS.header, name, err))
         return -1;
     const unsigned char *labels = buf + LABELS.header;
-    for (size_t i = 0; i < h.count; i++)
-        if (labels[i] > 9)
-            return set_error(err, "%s: label %u at index %zu is not a digit 0..9",
-                             name, labels[i], i);
+    if (check_labels(labels, h.count, name, err))
+        return -1;
     if (matrix_alloc(t, h.count, one_hot_label ? 10 : 1, 1, name, err))
         return -1;
     for (size_t i = 0; i < h.count; i++) {
@@ -312,23 +331,31 @@ static int data_path(char *path, size_t size, const char *dir, const char *name,
     return 0;
 }
 
+/* The label and image files of a split in dir. */
+static int split_paths(const char *dir, MnistSplit split, char lbl_path[4096],
+                       char img_path[4096], char *err)
+{
+    assert((split == MNIST_TRAIN || split == MNIST_TEST) && "mnist: unknown split");
+    const char *prefix = split == MNIST_TRAIN ? "train" : "t10k";
+    char name[64];
+    snprintf(name, sizeof name, "%s-labels-idx1-ubyte", prefix);
+    if (data_path(lbl_path, 4096, dir, name, err))
+        return -1;
+    snprintf(name, sizeof name, "%s-images-idx3-ubyte", prefix);
+    return data_path(img_path, 4096, dir, name, err);
+}
+
 int load_mnist(const char *dir, MnistSplit split, int normalize, int one_hot_label,
                MnistSet *out, char err[ERR_LEN])
 {
     assert(dir && out && err && "load_mnist: NULL argument");
-    assert((split == MNIST_TRAIN || split == MNIST_TEST) && "load_mnist: unknown split");
-    const char *prefix = split == MNIST_TRAIN ? "train" : "t10k";
-    char name[64], img_path[4096], lbl_path[4096];
+    char img_path[4096], lbl_path[4096];
     unsigned char *buf;
     size_t len;
     int rc;
 
     *out = (MnistSet){ { 0, 0, NULL }, { 0, 0, NULL }, 0, 0 };
-    snprintf(name, sizeof name, "%s-labels-idx1-ubyte", prefix);
-    if (data_path(lbl_path, sizeof lbl_path, dir, name, err))
-        return -1;
-    snprintf(name, sizeof name, "%s-images-idx3-ubyte", prefix);
-    if (data_path(img_path, sizeof img_path, dir, name, err))
+    if (split_paths(dir, split, lbl_path, img_path, err))
         return -1;
 
     if (read_idx(lbl_path, &LABELS, 0, NULL, &buf, &len, err))
@@ -356,4 +383,51 @@ void mnist_free(MnistSet *s)
     matrix_free(&s->x);
     matrix_free(&s->t);
     s->rows = s->cols = 0;
+}
+
+int load_mnist_bytes(const char *dir, MnistSplit split, MnistBytes *out, char err[ERR_LEN])
+{
+    assert(dir && out && err && "load_mnist_bytes: NULL argument");
+    char img_path[4096], lbl_path[4096];
+    size_t len;
+    memset(out, 0, sizeof *out);
+    if (split_paths(dir, split, lbl_path, img_path, err) ||
+        read_idx(lbl_path, &LABELS, 0, NULL, &out->raw[1], &len, err))
+        return -1;
+    /* read_idx checked the header and that the file holds exactly what it declares. */
+    out->count = len - LABELS.header;
+    out->labels = out->raw[1] + LABELS.header;
+    if (check_labels(out->labels, out->count, lbl_path, err) ||
+        read_idx(img_path, &IMAGES, out->count, lbl_path, &out->raw[0], &len, err)) {
+        mnist_bytes_free(out);
+        return -1;
+    }
+    out->rows = be32(out->raw[0] + 8);
+    out->cols = be32(out->raw[0] + 12);
+    out->pixels = out->raw[0] + IMAGES.header;
+    return 0;
+}
+
+void mnist_bytes_free(MnistBytes *b)
+{
+    free(b->raw[0]);
+    free(b->raw[1]);
+    memset(b, 0, sizeof *b);
+}
+
+void mnist_images(Matrix *x, const MnistBytes *b, size_t first, const size_t *idx, int normalize)
+{
+    const size_t item = b->rows * b->cols;
+    assert(x->cols == item && "mnist_images: x must have rows * cols columns");
+    assert((idx || first + x->rows <= b->count) && "mnist_images: rows out of range");
+    double scale[256];
+    pixel_scale(scale, normalize);
+    if (!idx) {
+        convert_pixels(x->data, b->pixels + first * item, x->rows * item, scale);
+        return;
+    }
+    for (size_t i = 0; i < x->rows; i++) {
+        assert(idx[i] < b->count && "mnist_images: index out of range");
+        convert_pixels(x->data + i * item, b->pixels + idx[i] * item, item, scale);
+    }
 }

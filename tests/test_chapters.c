@@ -5,6 +5,7 @@
  * on stderr; under `make SANITIZE=1 test` that proves it leak-free too.
  */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# make bench: C and NumPy side by side, in one run, alternating, on this machine.
+# Usage: tests/bench/run.sh BUILD_DIR   (run from the project root by `make bench`)
+# Environment: WEIGHTS (default ../shared/data/sample_weight.pkl), ROUNDS (default 5).
+set -euo pipefail
+build=${1:-build}
+rounds=${ROUNDS:-5}
+weights=${WEIGHTS:-../shared/data/sample_weight.pkl}
+mnist=data/mnist
+timeit=$build/bench/timeit
+
+# A python3 with NumPy: Debian's python3-numpy lives with /usr/bin/python3.
+py=""
+for cand in /usr/bin/python3 python3; do
+    if command -v "$cand" >/dev/null && "$cand" -c 'import numpy' 2>/dev/null; then
+        py=$cand
+        break
+    fi
+done
+# OpenBLAS tuning variables set on some machines slow a current NumPy; unset them for it.
+numpy() { env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$py" "$@"; }
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
+
+echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1); $(${CC:-cc} --version | head -1)"
+[ -n "$py" ] && echo "numpy: $(numpy -c 'import numpy; print(numpy.__version__)')" \
+             || echo "numpy: not installed (apt-get install python3-numpy): C figures only"
+
+if [ ! -f "$weights" ]; then
+    echo "ch03_mnist: skipped: $weights not found (WEIGHTS=FILE to point at sample_weight.pkl)"
+else
+    echo
+    echo "== ch03_mnist: whole process, $rounds rounds alternating (median wall time, peak memory)"
+    c_times=() c_mem=() np_times=() np_mem=()
+    for _ in $(seq "$rounds"); do
+        r=$($timeit "$build/bin/ch03_mnist" --weights "$weights" --out "$build/bench")
+        c_times+=("$(echo "$r" | field seconds)") c_mem+=("$(echo "$r" | field maxrss_mib)")
+        if [ -n "$py" ]; then
+            r=$($timeit env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$py" tests/bench/mnist_numpy.py "$mnist" "$weights")
+            np_times+=("$(echo "$r" | field seconds)") np_mem+=("$(echo "$r" | field maxrss_mib)")
+        fi
+    done
+    c=$(printf '%s\n' "${c_times[@]}" | median)
+    echo "C     ch03_mnist (one by one + batched): ${c} s, peak $(printf '%s\n' "${c_mem[@]}" | median) MiB"
+    if [ -n "$py" ]; then
+        n=$(printf '%s\n' "${np_times[@]}" | median)
+        echo "NumPy mnist_numpy.py (batched):         ${n} s, peak $(printf '%s\n' "${np_mem[@]}" | median) MiB"
+        echo "ratio: C is $(ratio "$n" "$c")x faster"
+    fi
+
+    echo
+    echo "== ch03_mnist: predict alone, 10,000 images (best of 5), C on one thread"
+    cp=$("$build/bench/bench_predict" "$mnist" "$weights")
+    cb=$(echo "$cp" | field predict_seconds)
+    echo "C     batched (100): ${cb} s; one by one: $(echo "$cp" | field one_by_one_seconds) s"
+    if [ -n "$py" ]; then
+        np=$(numpy tests/bench/mnist_numpy.py "$mnist" "$weights" --time-predict 2>&1 >/dev/null | field predict_seconds)
+        echo "NumPy batched (100): ${np} s"
+        echo "ratio: C is $(ratio "$np" "$cb")x faster"
+    fi
+fi
