@@ -119,14 +119,6 @@ int main(int argc, char **argv)
     const size_t batch_size = (size_t)parse_long_option("--batch", batch_opt, 1, 10000);
     char err[ERR_LEN];
 
-    char *weights = find_weights(weights_opt);
-    if (!weights) {
-        fprintf(stderr, "%s: no weights: put the book's sample_weight.pkl (ch03/ in "
-                "github.com/oreilly-japan/deep-learning-from-scratch) in data/, or pass "
-                "--weights FILE\n", progname());
-        return EXIT_SKIPPED;
-    }
-
     /* 3.6.1: load_mnist(flatten=True, normalize=False); img = x_test[0] */
     MnistBytes test;
     if (load_mnist_bytes(data, MNIST_TEST, &test, err) != 0)
@@ -139,6 +131,16 @@ int main(int argc, char **argv)
     write_pgm(out, test.pixels, test.rows, test.cols);
 
     /* 3.6.2: network = init_network(), reading the weight file */
+    char *weights = find_weights(weights_opt);
+    if (!weights) {
+        fprintf(stderr, "%s: no weights: put the book's sample_weight.pkl (ch03/ in "
+                "github.com/oreilly-japan/deep-learning-from-scratch) in data/, or pass "
+                "--weights FILE\n", progname());
+        mnist_bytes_free(&test);
+        free(default_data);
+        free(default_out);
+        return EXIT_SKIPPED;
+    }
     Network network;
     if (network_load(&network, weights, err) != 0)
         die("%s", err);
