@@ -745,3 +745,11 @@ const char *py_float_repr(double x, char buf[PY_REPR_LEN])
     }
     return buf;
 }
+
+const char *np_float64_repr_book(double x, char buf[PY_REPR_LEN])
+{
+    snprintf(buf, PY_REPR_LEN, "%.17g", x);
+    if (!strpbrk(buf, ".eni"))     /* no point, exponent, nan or inf: a whole number */
+        strcat(buf, ".0");
+    return buf;
+}

@@ -42,4 +42,9 @@ void np_print_int_vector(FILE *out, const long *v, size_t n);
  * and returns it. */
 const char *py_float_repr(double x, char buf[PY_REPR_LEN]);
 
+/* An np.float64 scalar as the book's NumPy (before 1.14) printed it: 17 significant
+ * digits, "%.17g", with ".0" added to a whole number: 0.097500000000000031, 2.0.
+ * The book shows losses this way; today's NumPy prints the shortest repr instead. */
+const char *np_float64_repr_book(double x, char buf[PY_REPR_LEN]);
+
 #endif

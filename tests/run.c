@@ -1,6 +1,8 @@
 /* run.c - see run.h. */
 #include "run.h"
 
+#include <criterion/criterion.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,4 +91,30 @@ int count_lines(const char *s)
     for (; *s; s++)
         n += *s == '\n';
     return n;
+}
+
+char *run_ok(const char *program, const char *args)
+{
+    RunResult r = run_program(program, args);
+    cr_assert_eq(r.status, 0, "%s %s exited %d; stderr: %s", program, args, r.status, r.err);
+    cr_expect_str_empty(r.err, "%s wrote to stderr: %s", program, r.err);
+    char *out = r.out;
+    r.out = NULL;
+    run_result_free(&r);
+    return out;
+}
+
+void expect_golden(const char *program, const char *args)
+{
+    char *dir = make_temp_dir();
+    char full_args[2048], path[1024];
+    snprintf(full_args, sizeof full_args, args, dir);
+    char *got = replace_all(run_ok(program, full_args), dir, "OUT");
+    snprintf(path, sizeof path, "%s/tests/golden/%s.out", DLFS_SOURCE_DIR, program);
+    char *expected = read_text_file(path);
+    cr_assert(expected, "missing golden file %s", path);
+    cr_expect_str_eq(got, expected, "%s: stdout differs from %s", program, path);
+    free(got);
+    free(expected);
+    remove_temp_dir(dir);
 }

@@ -17,6 +17,14 @@ typedef struct {
 RunResult run_program(const char *program, const char *args);
 void run_result_free(RunResult *r);
 
+/* Runs program with args; asserts it exits 0 and prints nothing on stderr. Returns its
+ * stdout (malloc'd). */
+char *run_ok(const char *program, const char *args);
+
+/* Compares the stdout of `program args` with tests/golden/<program>.out. args may hold one
+ * %s, replaced by a fresh temporary directory which the output shows as OUT. */
+void expect_golden(const char *program, const char *args);
+
 /* Reads a whole file (malloc'd, NUL-terminated), or NULL when it does not exist. */
 char *read_text_file(const char *path);
 

@@ -11,29 +11,6 @@
 
 #include "run.h"
 
-/* Runs the program with args, replaces the temp dir in its output by "OUT", and compares. */
-static void expect_golden(const char *program, const char *args)
-{
-    char *dir = make_temp_dir();
-    char full_args[1024];
-    snprintf(full_args, sizeof full_args, args, dir);
-    RunResult r = run_program(program, full_args);
-    cr_assert_eq(r.status, 0, "%s exited %d; stderr: %s", program, r.status, r.err);
-    cr_expect_str_empty(r.err, "%s wrote to stderr: %s", program, r.err);
-
-    char path[1024];
-    snprintf(path, sizeof path, "%s/tests/golden/%s.out", DLFS_SOURCE_DIR, program);
-    char *expected = read_text_file(path);
-    cr_assert(expected, "missing golden file %s", path);
-    char *got = replace_all(r.out, dir, "OUT");
-    r.out = NULL;
-    cr_expect_str_eq(got, expected, "%s: stdout differs from %s", program, path);
-    free(got);
-    free(expected);
-    run_result_free(&r);
-    remove_temp_dir(dir);
-}
-
 Test(ch02_gates, truth_tables_match_book) { expect_golden("ch02_gates", ""); }
 Test(ch03_activations, prints_book_arrays) { expect_golden("ch03_activations", "--out %s"); }
 Test(ch03_forward, prints_book_y) { expect_golden("ch03_forward", ""); }
