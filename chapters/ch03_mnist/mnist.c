@@ -87,17 +87,19 @@ static size_t count_correct(const Network *network, const MnistBytes *test, size
 {
     Matrix x_batch = matrix_new(batch_size, test->rows * test->cols);
     Matrix y_batch = matrix_new(batch_size, network_output_size(network));
+    NetworkWork *work = network_work_new(network, batch_size);   /* predict's a1, z1, ... */
     size_t *p = xcalloc(batch_size, sizeof *p), accuracy_cnt = 0;
     for (size_t i = 0; i < test->count; i += batch_size) {
         const size_t n = test->count - i < batch_size ? test->count - i : batch_size;
         x_batch.rows = y_batch.rows = n;
         mnist_images(&x_batch, test, i, NULL, 1);       /* x_batch = x[i:i+batch_size] */
-        network_predict(network, &x_batch, &y_batch);  /* y_batch = predict(network, x_batch) */
+        network_predict_work(network, &x_batch, &y_batch, work);  /* y_batch = predict(...) */
         matrix_argmax_rows(p, &y_batch);                /* p = np.argmax(y_batch, axis=1) */
         for (size_t j = 0; j < n; j++)
             accuracy_cnt += p[j] == test->labels[i + j];
     }
     free(p);
+    network_work_free(work);
     matrix_free(&x_batch);
     matrix_free(&y_batch);
     return accuracy_cnt;
