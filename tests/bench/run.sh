@@ -61,3 +61,16 @@ else
         echo "ratio: C is $(ratio "$np" "$cb")x faster"
     fi
 fi
+
+echo
+echo "== ch04_two_layer_net: the book's schedule (784-50-10, 10,000 iterations of batch 100, lr 0.1,"
+echo "   train and test accuracy every epoch), training loop time (data loading excluded), one run each"
+c_line=$("$build/bin/ch04_two_layer_net" --time --out "$build/bench" | tail -1)
+c_train=$(echo "$c_line" | sed -n 's/^seconds \([0-9.]*\) .*/\1/p')
+echo "C     $c_line"
+if [ -n "$py" ]; then
+    np_line=$(numpy tests/bench/train_numpy.py "$mnist" | tail -1)
+    np_train=$(echo "$np_line" | sed -n 's/^seconds \([0-9.]*\) .*/\1/p')
+    echo "NumPy $np_line"
+    echo "ratio: C is $(ratio "$np_train" "$c_train")x faster"
+fi
