@@ -51,7 +51,8 @@ PNGS     := $(FIGS:%=$(PLOTDIR)/%.png)
 DEPS_PKGS := build-essential pkg-config zlib1g-dev gnuplot-nox libcriterion-dev
 DEPS_HINT := apt-get update && apt-get install -y $(DEPS_PKGS)
 
-.PHONY: all run test plots data bench deps check-deps check-test-deps clean help $(CHAPTERS:%=run-%)
+.PHONY: all run test plots data bench fuzz memcheck deps check-deps check-test-deps clean help \
+        $(CHAPTERS:%=run-%)
 .DELETE_ON_ERROR:
 
 all: $(BINS)
@@ -65,6 +66,8 @@ help:
 	@echo 'make bench       time C against the NumPy equivalent (needs ../shared/data/sample_weight.pkl)'
 	@echo 'make data        verify data/mnist against SHA256SUMS; FETCH=1 re-downloads missing or bad files'
 	@echo 'make deps        install the Debian packages this needs (as root), else print the command'
+	@echo 'make fuzz        fuzz the IDX, pickle and .npz readers (clang, libFuzzer), FUZZ_SECONDS=60 each'
+	@echo 'make memcheck    run every chapter under valgrind (short runs): 0 errors, 0 leaks'
 	@echo 'make clean       remove build/'
 	@echo 'options: CC=clang  WERROR=1  SANITIZE=1 (ASan+UBSan build in build/san/)'
 	@echo 'chapters: $(CHAPTERS)'
@@ -159,6 +162,45 @@ $(TEST_OBJ): CPPFLAGS += -DDLFS_BIN_DIR='"$(CURDIR)/$(BUILD)/bin"' -DDLFS_SOURCE
 
 test: check-test-deps $(BINS) $(TEST_BIN)
 	$(TEST_BIN)
+
+# ---- hostile input: fuzzing and valgrind -----------------------------------
+
+# make fuzz: libFuzzer harnesses (tests/fuzz/) for the IDX, pickle and .npz readers, built
+# with clang -fsanitize=fuzzer,address,undefined, each run FUZZ_SECONDS on a copy of its
+# seed corpus (FUZZ_RUNS=N: N executions each instead).
+FUZZ_SECONDS ?= 60
+FUZZ_RUNS    ?=
+FUZZ_CC      ?= clang
+FUZZ_DIR     := $(BUILD)/fuzz
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS  := -O1 -g $(WARN) -ffp-contract=off -D_POSIX_C_SOURCE=200809L $(FUZZ_SAN)
+FUZZ_OBJ     := $(COMMON_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
+FUZZ_BINS    := $(FUZZ_DIR)/fuzz_idx $(FUZZ_DIR)/fuzz_pickle $(FUZZ_DIR)/fuzz_npz
+
+$(FUZZ_DIR)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS) -Itests/fuzz $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FUZZ_DIR)/libcommon.a: $(FUZZ_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(FUZZ_BINS): $(FUZZ_DIR)/%: $(FUZZ_DIR)/obj/tests/fuzz/%.o $(FUZZ_DIR)/libcommon.a
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ $(LDLIBS) -o $@
+
+fuzz: $(FUZZ_BINS)
+	tests/fuzz/run.sh $(FUZZ_DIR) $(FUZZ_SECONDS) $(FUZZ_RUNS)
+
+# make memcheck: every chapter under valgrind, short runs, 0 errors and 0 leaks.
+ifeq ($(SANITIZE),1)
+memcheck:
+	@echo "memcheck: valgrind cannot run sanitizer builds: make memcheck without SANITIZE=1" >&2; exit 1
+else
+memcheck: $(BINS)
+	tests/memcheck.sh $(BUILD)/bin $(CHAPTERS)
+endif
+
+-include $(wildcard $(FUZZ_DIR)/obj/*/*.d $(FUZZ_DIR)/obj/*/*/*.d)
 
 # ---- benchmarks (not tests) ------------------------------------------------
 

@@ -50,6 +50,7 @@ enum {
     NPY_MAX_HEADER = 10000,     /* NumPy's own limit (format.py, _MAX_HEADER_SIZE) */
     NPY_ALIGN = 64,             /* the data starts at a multiple of 64 (ARRAY_ALIGN) */
     NPY_GROWTH_DIGITS = 21,     /* spare spaces NumPy leaves to grow axis 0 */
+    DEFLATE_MAX_RATIO = 1032,   /* deflate's largest expansion: 258 bytes per 2 bits */
     LABEL_LEN = 80,
 };
 
@@ -291,6 +292,12 @@ static int read_directory(const unsigned char *buf, const Directory *d, const ch
             return set_error(err, "%s: entry %s: stored, yet its sizes differ (%llu and %llu)",
                              file, e->label, (unsigned long long)e->csize,
                              (unsigned long long)e->usize);
+        /* Deflate turns a byte into at most 1032 (zlib's FAQ): a larger claim is a lie
+         * that would cost memory before inflating showed it. */
+        if (e->method == DEFLATED && e->usize / DEFLATE_MAX_RATIO > e->csize)
+            return set_error(err, "%s: entry %s: declares %llu bytes uncompressed, more than "
+                             "deflate can make of its %llu compressed bytes", file, e->label,
+                             (unsigned long long)e->usize, (unsigned long long)e->csize);
         if (e->csize > 2 * NPZ_MAX_BYTES)
             return set_error(err, "%s: entry %s: %llu compressed bytes, implausibly many",
                              file, e->label, (unsigned long long)e->csize);

@@ -1,0 +1,31 @@
+/* fuzz_pickle.c - libFuzzer harness for the pickle reader (common/pickle.h).
+ *
+ * Every input goes through pickle_parse_arrays. Besides ASan/UBSan/LeakSanitizer, an
+ * accepted pickle must give a well-formed list of finite arrays (fuzz_arrays.h), which
+ * network_from_arrays then accepts or refuses cleanly; a refused one must leave a
+ * one-line message naming the file and an empty list. The reader never calls anything,
+ * so no input can run code: a pickle naming os.system is just another refused input.
+ * Build and run: make fuzz FUZZ_SECONDS=N (tests/fuzz/README.md).
+ */
+#include <stdint.h>
+
+#include "fuzz_arrays.h"
+#include "pickle.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static const uint8_t empty[1] = { 0 };
+    ArrayList l;
+    char err[ERR_LEN];
+    memset(err, 0, sizeof err);
+    if (pickle_parse_arrays(size ? data : empty, size, "fuzz.pkl", &l, err) == 0) {
+        fuzz_check_arrays(&l, "fuzz.pkl");
+        arraylist_free(&l);
+    } else {
+        fuzz_check_message(err, "fuzz.pkl: ");
+        FUZZ_CHECK(l.count == 0 && l.items == NULL);
+    }
+    return 0;
+}

@@ -1,0 +1,90 @@
+#!/bin/sh
+# memcheck.sh - run every chapter program under valgrind: 0 errors and 0 leaks (make memcheck).
+#
+# usage: tests/memcheck.sh BIN_DIR CHAPTER...   (from the project root; BIN_DIR is a normal,
+#        non-sanitizer build such as build/bin)
+# Long runs are kept short: the MNIST chapters read a small copy of data/mnist (the first
+# 100 training and 100 test images, header counts rewritten); ch04_two_layer_net trains
+# for 3 iterations, runs its gradient check, and one step of numerical training. ch03_mnist needs the book's weights (data/sample_weight.pkl or
+# ../shared/data/sample_weight.pkl) and is skipped with a message without them.
+# Every block still allocated at exit counts as a leak (--errors-for-leak-kinds=all).
+set -u
+bin=$1
+shift
+command -v valgrind >/dev/null || { echo "memcheck: valgrind not found (apt-get install valgrind)" >&2; exit 1; }
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/dlfs-memcheck-XXXXXX")   # shown as T below
+trap 'rm -rf "$tmp"' EXIT
+
+# The first N items of an IDX file (gzip), with the count in its header set to N.
+head_idx() {  # head_idx SRC.gz DST HEADER_BYTES ITEM_BYTES N
+    src=$1 dst=$2 header=$3 item=$4 n=$5
+    gunzip -c "$src" | head -c 4 > "$dst"                       # magic
+    printf "\\$(printf %03o $((n >> 24 & 255)))\\$(printf %03o $((n >> 16 & 255)))" >> "$dst"
+    printf "\\$(printf %03o $((n >> 8 & 255)))\\$(printf %03o $((n & 255)))" >> "$dst"   # count
+    gunzip -c "$src" | head -c "$header" | tail -c +9 >> "$dst"  # rows, cols
+    gunzip -c "$src" | tail -c +$((header + 1)) | head -c $((item * n)) >> "$dst"
+}
+small=$tmp/mnist
+mkdir -p "$small" "$tmp/out"
+have_data=1
+for split in train t10k; do
+    img=data/mnist/$split-images-idx3-ubyte.gz lbl=data/mnist/$split-labels-idx1-ubyte.gz
+    if [ -f "$img" ] && [ -f "$lbl" ]; then
+        head_idx "$img" "$small/$split-images-idx3-ubyte" 16 784 100
+        head_idx "$lbl" "$small/$split-labels-idx1-ubyte" 8 1 100
+    else
+        have_data=0
+    fi
+done
+weights=
+for w in data/sample_weight.pkl ../shared/data/sample_weight.pkl; do
+    [ -f "$w" ] && { weights=$w; break; }
+done
+
+failed=0
+# check NAME ARGS...: run bin/NAME under valgrind; it must exit 0 and valgrind report nothing.
+check() {
+    name=$1
+    shift
+    shown=$(echo "$*" | sed "s|$tmp|T|g")
+    log=$tmp/$name.valgrind
+    start=$(date +%s)
+    valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
+        --error-exitcode=99 --log-file="$log" "$bin/$name" "$@" > "$tmp/$name.out" 2>&1
+    rc=$?
+    took=$(( $(date +%s) - start ))
+    if [ $rc -eq 0 ] && [ ! -s "$log" ]; then
+        echo "memcheck $name $shown: ok, 0 errors, 0 leaks ($took s)"
+    else
+        failed=1
+        echo "memcheck $name $shown: FAILED (exit $rc; 99 = valgrind errors; T = $tmp)" >&2
+        cat "$log" "$tmp/$name.out" | head -40 >&2
+    fi
+}
+
+for c in "$@"; do
+    case $c in
+    ch03_activations|ch04_gradients|ch03_mnist|ch04_two_layer_net)
+        if [ $have_data = 0 ] && [ $c != ch03_activations ]; then
+            echo "memcheck $c: skipped: data/mnist is missing (run \`make data\`)"
+            continue
+        fi ;;
+    esac
+    case $c in
+    ch03_activations) check $c --out "$tmp/out" ;;
+    ch04_gradients)   check $c --data "$small" --out "$tmp/out" ;;
+    ch03_mnist)
+        if [ -z "$weights" ]; then
+            echo "memcheck ch03_mnist: skipped: no sample_weight.pkl in data/ or ../shared/data/"
+        else
+            check $c --weights "$weights" --data "$small" --batch 7 --out "$tmp/out"
+        fi ;;
+    ch04_two_layer_net)
+        check $c --iters 3 --batch 10 --data "$small" --out "$tmp/out" --save "$tmp/out/w.npz"
+        check $c --gradient-check --data "$small"
+        check $c --numerical --iters 1 --batch 2 --hidden 2 --data "$small" --out "$tmp/out" ;;
+    *)  check $c ;;
+    esac
+done
+[ $failed = 0 ] && echo "memcheck: every program ran with 0 errors and 0 leaks"
+exit $failed
