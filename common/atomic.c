@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "checked.h"
@@ -58,4 +59,22 @@ void atomic_abort(AtomicFile *a)
     if (a->tmp)
         unlink(a->tmp);
     release(a);
+}
+
+int atomic_probe(const char *path, char *err)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return set_error(err, "%s: cannot write: Is a directory", path);
+    char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+    if (!slash)
+        strcpy(dir, ".");
+    else
+        slash[slash == dir] = '\0';       /* "/w.npz" keeps "/" */
+    const int ok = access(dir, W_OK | X_OK) == 0;
+    const int saved = errno;
+    free(dir);
+    if (!ok)
+        return set_error(err, "%s: cannot write: %s", path, strerror(saved));
+    return 0;
 }

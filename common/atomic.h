@@ -21,5 +21,9 @@ int  atomic_open(AtomicFile *a, const char *path, char *err);
 int  atomic_commit(AtomicFile *a, char *err);
 /* Discard the temporary file and release the AtomicFile. */
 void atomic_abort(AtomicFile *a);
+/* Whether path could be written now (its directory exists and is writable, and path is not
+ * a directory), so a long run can fail before its work rather than after; creates nothing.
+ * 0, or -1 with err. */
+int  atomic_probe(const char *path, char *err);
 
 #endif

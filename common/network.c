@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "activation.h"
 #include "checked.h"
@@ -66,6 +67,13 @@ int network_from_arrays(Network *net, const ArrayList *arrays, const char *file,
 int network_load(Network *net, const char *path, char *err)
 {
     memset(net, 0, sizeof *net);
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return set_error(err, "%s: cannot open: %s", path, strerror(errno));
+    if (S_ISDIR(st.st_mode))
+        return set_error(err, "%s: is a directory, not a weight file", path);
+    if (st.st_size == 0)
+        return set_error(err, "%s: empty file, not a weight file (.pkl or .npz)", path);
     FILE *f = fopen(path, "rb");
     if (!f)
         return set_error(err, "%s: cannot open: %s", path, strerror(errno));

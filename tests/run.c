@@ -30,8 +30,9 @@ RunResult run_program(const char *program, const char *args)
 {
     char *dir = make_temp_dir();
     char cmd[4096];
-    snprintf(cmd, sizeof cmd, "%s/%s %s >%s/out 2>%s/err </dev/null", DLFS_BIN_DIR, program,
-             args, dir, dir);
+    /* timeout: a program that hangs fails its test instead of stalling the suite */
+    snprintf(cmd, sizeof cmd, "timeout 300 %s/%s %s >%s/out 2>%s/err </dev/null", DLFS_BIN_DIR,
+             program, args, dir, dir);
     int rc = system(cmd);
     RunResult r;
     r.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : 128 + (WIFSIGNALED(rc) ? WTERMSIG(rc) : 0);

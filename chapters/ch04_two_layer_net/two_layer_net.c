@@ -37,6 +37,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "atomic.h"
 #include "checked.h"
 #include "cli.h"
 #include "datafile.h"
@@ -300,6 +301,9 @@ int main(int argc, char **argv)
 {
     char *default_data = project_path("data/mnist"), *default_out = project_path("build/plots");
     const Settings s = parse_settings(argc, argv, default_data, default_out);
+    char err[ERR_LEN];
+    if (s.save && atomic_probe(s.save, err) != 0)    /* fail now, not after the training */
+        die("%s", err);
 
     /* (x_train, t_train), (x_test, t_test) = load_mnist(normalize=True) */
     SparseRows x_train = { 0 }, x_test = { 0 };
