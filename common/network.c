@@ -153,24 +153,32 @@ static void sparse_reserve(SparseRows *s, size_t rows, size_t nnz)
     }
 }
 
-void sparse_rows_from(SparseRows *out, const Matrix *x)
+void sparse_rows_append(SparseRows *out, const Matrix *x)
 {
-    assert(x->cols <= UINT32_MAX && "sparse_rows_from: too many columns");
-    sparse_reserve(out, x->rows, 0);
-    out->rows = x->rows, out->cols = x->cols;
-    size_t p = 0;
+    assert(x->cols <= UINT32_MAX && "sparse_rows_append: too many columns");
+    assert((out->rows == 0 || out->cols == x->cols) && "sparse_rows_append: widths differ");
+    const size_t r0 = out->rows, rows = r0 + x->rows;
+    sparse_reserve(out, rows, 0);
+    size_t p = r0 ? out->start[r0] : 0;
+    out->rows = rows, out->cols = x->cols;
     for (size_t i = 0; i < x->rows; i++) {
         const double *r = x->data + i * x->cols;
         if (p + x->cols > out->nnz_cap)                 /* room for a dense row, and more */
-            sparse_reserve(out, x->rows, out->nnz_cap + out->nnz_cap / 2 + x->cols);
-        out->start[i] = p;
+            sparse_reserve(out, rows, out->nnz_cap + out->nnz_cap / 2 + x->cols);
+        out->start[r0 + i] = p;
         for (size_t k = 0; k < x->cols; k++) {
             out->col[p] = (uint32_t)k;
             out->val[p] = r[k];
             p += r[k] != 0.0;
         }
     }
-    out->start[x->rows] = p;
+    out->start[rows] = p;
+}
+
+void sparse_rows_from(SparseRows *out, const Matrix *x)
+{
+    out->rows = 0;
+    sparse_rows_append(out, x);
 }
 
 void sparse_rows_take(SparseRows *out, const SparseRows *x, const size_t *mask, size_t n)

@@ -77,6 +77,7 @@ typedef struct {
 } SparseRows;
 
 void sparse_rows_from(SparseRows *out, const Matrix *x);           /* out = x */
+void sparse_rows_append(SparseRows *out, const Matrix *x);         /* out = out stacked on x */
 /* out = x[mask] (n rows, the book's x_train[batch_mask]); out must not be x. */
 void sparse_rows_take(SparseRows *out, const SparseRows *x, const size_t *mask, size_t n);
 void sparse_rows_free(SparseRows *s);

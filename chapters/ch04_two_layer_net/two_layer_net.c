@@ -88,14 +88,22 @@ static double now(void)
 static void load_split(const char *dir, MnistSplit split, SparseRows *x, size_t **t)
 {
     char err[ERR_LEN];
-    MnistSet set;
-    if (load_mnist(dir, split, 1, 0, &set, err) != 0)
+    MnistBytes set;
+    if (load_mnist_bytes(dir, split, &set, err) != 0)
         die("%s", err);
-    sparse_rows_from(x, &set.x);
-    *t = xcalloc(set.t.rows, sizeof **t);
-    for (size_t i = 0; i < set.t.rows; i++)
-        (*t)[i] = (size_t)set.t.data[i];
-    mnist_free(&set);
+    /* normalize=True, a thousand images at a time: the dense doubles of the whole training
+     * set (376 MB) are never made, only its non-zero pixels are kept */
+    Matrix chunk = matrix_new(1000, set.rows * set.cols);
+    for (size_t i = 0; i < set.count; i += chunk.rows) {
+        chunk.rows = set.count - i < 1000 ? set.count - i : 1000;
+        mnist_images(&chunk, &set, i, NULL, 1);
+        sparse_rows_append(x, &chunk);
+    }
+    *t = xcalloc(set.count, sizeof **t);
+    for (size_t i = 0; i < set.count; i++)
+        (*t)[i] = set.labels[i];
+    matrix_free(&chunk);
+    mnist_bytes_free(&set);
 }
 
 /* x_batch = x_train[batch_mask]; t_batch = t_train[batch_mask] */
