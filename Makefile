@@ -123,6 +123,7 @@ run-$(1): check-deps $(BUILD)/bin/$(1)
 	@echo; echo "==== $(1) ===="
 	@$(BUILD)/bin/$(1) $(if $(FIGS_$(1)),--out $(PLOTDIR)) $$(RUNARGS_$(1)); rc=$$$$?; \
 	  if [ $$$$rc = 77 ]; then echo "($(1) skipped: see the hint above)"; else exit $$$$rc; fi
+	$(if $(FIGS_$(1)),@touch $(PLOTDIR)/$(1).stamp)
 endef
 $(foreach c,$(CHAPTERS),$(eval $(call run_rule,$(c))))
 
