@@ -119,3 +119,24 @@ void expect_golden(const char *program, const char *args)
     free(expected);
     remove_temp_dir(dir);
 }
+
+unsigned char *read_binary_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f, "cannot read %s", path);
+    fseek(f, 0, SEEK_END);
+    *len = (size_t)ftell(f);
+    rewind(f);
+    unsigned char *b = malloc(*len ? *len : 1);
+    cr_assert_eq(fread(b, 1, *len, f), *len, "short read of %s", path);
+    fclose(f);
+    return b;
+}
+
+void write_binary_file(const char *path, const void *bytes, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(f, "cannot write %s", path);
+    cr_assert_eq(fwrite(bytes, 1, n, f), n);
+    cr_assert_eq(fclose(f), 0);
+}

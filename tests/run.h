@@ -7,6 +7,8 @@
 #ifndef DLFS_TEST_RUN_H
 #define DLFS_TEST_RUN_H
 
+#include <stddef.h>
+
 typedef struct {
     char *out;      /* everything written to stdout (malloc'd, NUL-terminated) */
     char *err;      /* everything written to stderr */
@@ -27,6 +29,11 @@ void expect_golden(const char *program, const char *args);
 
 /* Reads a whole file (malloc'd, NUL-terminated), or NULL when it does not exist. */
 char *read_text_file(const char *path);
+
+/* Reads a whole binary file (malloc'd; *len bytes), asserting it exists. */
+unsigned char *read_binary_file(const char *path, size_t *len);
+/* Writes n bytes to path, asserting success. */
+void write_binary_file(const char *path, const void *bytes, size_t n);
 
 /* Replaces every occurrence of `from` in s with `to`; returns a new string, frees s. */
 char *replace_all(char *s, const char *from, const char *to);

@@ -44,27 +44,6 @@ static char *in_T(const char *name)
     return p;
 }
 
-static unsigned char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f, "cannot read %s", path);
-    fseek(f, 0, SEEK_END);
-    *len = (size_t)ftell(f);
-    rewind(f);
-    unsigned char *b = malloc(*len ? *len : 1);
-    cr_assert_eq(fread(b, 1, *len, f), *len);
-    fclose(f);
-    return b;
-}
-
-static void put_file(const char *path, const void *bytes, size_t n)
-{
-    FILE *f = fopen(path, "wb");
-    cr_assert_not_null(f, "cannot write %s", path);
-    cr_assert_eq(fwrite(bytes, 1, n, f), n);
-    cr_assert_eq(fclose(f), 0);
-}
-
 /* {T}/mnist: 3 test and 3 training images of 28x28 with their labels (plain IDX files). */
 static void small_mnist(void)
 {
@@ -78,9 +57,9 @@ static void small_mnist(void)
     char path[4096];
     for (int s = 0; s < 2; s++) {
         snprintf(path, sizeof path, "%s/%s-images-idx3-ubyte", dir, split[s]);
-        put_file(path, img, sizeof img);
+        write_binary_file(path, img, sizeof img);
         snprintf(path, sizeof path, "%s/%s-labels-idx1-ubyte", dir, split[s]);
-        put_file(path, lbl, sizeof lbl);
+        write_binary_file(path, lbl, sizeof lbl);
     }
     free(dir);
 }
@@ -175,22 +154,22 @@ static void expect_previous_file_survives(const char *program, char *const argv[
                                           size_t previous_len)
 {
     /* Control: the same run, not killed, replaces the previous file. */
-    put_file(target, previous, previous_len);
+    write_binary_file(target, previous, previous_len);
     cr_assert_eq(run_to_end(program, argv), 0, "control run of %s failed; see %s/%s.log",
                  program, T, program);
     size_t whole;
-    unsigned char *fresh = slurp(target, &whole);
+    unsigned char *fresh = read_binary_file(target, &whole);
     cr_assert(whole != previous_len || memcmp(fresh, previous, whole) != 0,
               "the control run did not replace %s", target);
     free(fresh);
 
     /* Killed half-way: the previous file, byte for byte. */
-    put_file(target, previous, previous_len);
+    write_binary_file(target, previous, previous_len);
     size_t written = kill_while_writing(program, argv, target);
     cr_expect_lt(written, whole, "the kill came after the whole file (%zu bytes) was written",
                  whole);
     size_t len;
-    unsigned char *now = slurp(target, &len);
+    unsigned char *now = read_binary_file(target, &len);
     cr_expect(len == previous_len && memcmp(now, previous, len) == 0,
               "%s was changed by a run killed after writing %zu of %zu bytes", target, written,
               whole);
@@ -218,7 +197,7 @@ Test(atomic_kill, ch04_two_layer_net_killed_while_saving_keeps_the_previous_weig
     cr_assert_eq(npz_save(target, &old, 0, err), 0, "%s", err);
     arraylist_free(&old);
     size_t len;
-    unsigned char *previous = slurp(target, &len);
+    unsigned char *previous = read_binary_file(target, &len);
 
     char *argv[] = { "ch04_two_layer_net", "--iters", "1", "--batch", "2", "--data", data,
                      "--out", out, "--save", target, NULL };

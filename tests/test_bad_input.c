@@ -48,24 +48,8 @@ static char *in_T(const char *name)
 static void write_bytes(const char *name, const void *bytes, size_t n)
 {
     char *path = in_T(name);
-    FILE *f = fopen(path, "wb");
-    cr_assert(f, "cannot write fixture %s", path);
-    cr_assert_eq(fwrite(bytes, 1, n, f), n);
-    cr_assert_eq(fclose(f), 0);
+    write_binary_file(path, bytes, n);
     free(path);
-}
-
-static unsigned char *read_bytes(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    cr_assert(f, "cannot read %s", path);
-    fseek(f, 0, SEEK_END);
-    *len = (size_t)ftell(f);
-    rewind(f);
-    unsigned char *b = malloc(*len ? *len : 1);
-    cr_assert_eq(fread(b, 1, *len, f), *len);
-    fclose(f);
-    return b;
 }
 
 static void make_dir(const char *name)
@@ -326,7 +310,7 @@ static void make_weight_fixtures(void)
 
     size_t len;
     char *ok = in_T("w/ok.npz");
-    unsigned char *z = read_bytes(ok, &len);
+    unsigned char *z = read_binary_file(ok, &len);
     free(ok);
     write_bytes("w/cut.npz", z, len - 10);
     unsigned char flipped = z[len / 2];
@@ -354,24 +338,6 @@ static void remove_fixtures(void) { remove_temp_dir(T); }
 TestSuite(bad_input, .init = make_fixtures, .fini = remove_fixtures);
 
 /* ---- running a program and checking the row ---------------------------------------------- */
-
-/* run_program with a time limit: a program that hangs is killed and shows as status 124. */
-static RunResult run_limited(const char *program, const char *args)
-{
-    char *dir = make_temp_dir(), cmd[8192];
-    snprintf(cmd, sizeof cmd, "timeout -k 5 60 %s/%s %s >%s/out 2>%s/err </dev/null",
-             DLFS_BIN_DIR, program, args, dir, dir);
-    int rc = system(cmd);
-    RunResult r;
-    r.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : 128 + (WIFSIGNALED(rc) ? WTERMSIG(rc) : 0);
-    char path[4200];
-    snprintf(path, sizeof path, "%s/out", dir);
-    r.out = read_text_file(path);
-    snprintf(path, sizeof path, "%s/err", dir);
-    r.err = read_text_file(path);
-    remove_temp_dir(dir);
-    return r;
-}
 
 /* Fails the test for any "<name>.tmp.<pid>" file under dir: an atomic write left behind. */
 static void expect_no_partial_files(const char *dir)
@@ -419,7 +385,7 @@ static void expect_refusal(const char *program, const char *args, int status,
                            const char *message, When when)
 {
     char *a = replace_all(xstrdup(args), "{T}", T);
-    RunResult r = run_limited(program, a);
+    RunResult r = run_program(program, a);
     cr_assert_not_null(r.out);
     cr_assert_not_null(r.err);
     r.err = replace_all(r.err, T, "{T}");
@@ -446,7 +412,7 @@ static void expect_refusal(const char *program, const char *args, int status,
 static void expect_success(const char *program, const char *args)
 {
     char *a = replace_all(xstrdup(args), "{T}", T);
-    RunResult r = run_limited(program, a);
+    RunResult r = run_program(program, a);
     cr_expect_eq(r.status, 0, "%s %s: exit status %d\nstderr: %s", program, a, r.status, r.err);
     cr_expect_str_eq(r.err, "", "%s %s", program, a);
     expect_no_partial_files(T);
@@ -688,7 +654,7 @@ ROW(ch04_two_layer_net_unknown_option, "ch04_two_layer_net", "--epochs 3", 1,
 Test(fuzz_regressions, npz_deflated_entry_claiming_520_MB_is_refused_before_allocating)
 {
     size_t len;
-    unsigned char *buf = read_bytes(DLFS_SOURCE_DIR "/tests/fuzz/regressions/npz/"
+    unsigned char *buf = read_binary_file(DLFS_SOURCE_DIR "/tests/fuzz/regressions/npz/"
                                     "deflate_claims_520MB", &len);
     ArrayList l = { 0, NULL };
     char err[ERR_LEN];
@@ -709,7 +675,7 @@ Test(fuzz_regressions, npz_deflated_size_beyond_deflates_ratio_is_refused)
     cr_assert_eq(npz_save(path, &l, 1, err), 0, "%s", err);
     arraylist_free(&l);
     size_t len;
-    unsigned char *z = read_bytes(path, &len);
+    unsigned char *z = read_binary_file(path, &len);
     cr_assert_eq(npz_parse(z, len, "w.npz", &l, err), 0, "%s", err);   /* as saved: fine */
     arraylist_free(&l);
     /* the central directory record's uncompressed size (offset 24) -> 500 MB */
