@@ -5,7 +5,7 @@
  * wrong magic number, more images than labels, absurd dimensions and counts, weight files
  * that are empty, cut short, hold NaN or Inf, don't chain, or a pickle that calls os.system,
  * and options out of range or not numbers. Every row checks:
- *   - the exit status (1, never a signal, never a timeout: each run has `timeout 60`);
+ *   - the exit status (1, never a signal, never a timeout: run_program has `timeout 300`);
  *   - stderr is exactly one line, "<program>: <message>" with {T} for the temp directory;
  *   - stdout is empty when the program fails before its first result (rows marked EARLY);
  *     the MNIST chapters show their data before they read weights, so a weight error comes
