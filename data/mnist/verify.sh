@@ -4,9 +4,9 @@
 #   sh data/mnist/verify.sh          for every file named in SHA256SUMS, compare the sha256 of
 #                                    its uncompressed content (gzip -dc | sha256sum) with the
 #                                    list; one line per file; exit 1 if one is missing or wrong.
-#   sh data/mnist/verify.sh --fetch  the same, then download each missing or wrong file from
-#                                    the mirror into a temporary file, and put it in place only
-#                                    if its checksum matches. When no download can be made (no
+#   sh data/mnist/verify.sh --fetch  the same, then download every file again from the mirror
+#                                    into a temporary file, and put each in place only if its
+#                                    checksum matches. When no download can be made (no
 #                                    curl or wget, mirror unreachable) it says so in one line
 #                                    and changes nothing.
 #
@@ -51,9 +51,11 @@ digest() { gzip -dcf < "$1" 2>/dev/null | sha256; }
 
 # ---- verify ------------------------------------------------------------------
 bad=''                                  # "sum:name" of each missing or wrong file
+all=''                                  # "sum:name" of every file
 while read -r want name rest; do
     case $want in ''|'#'*) continue ;; esac
     name=${name#\*}                     # sha256sum's binary-mode marker
+    all="$all $want:$name"
     case $name in
         ''|*[!A-Za-z0-9._-]*|.*)
             echo "$me: $sums: bad line: $want $name" >&2
@@ -77,7 +79,7 @@ while read -r want name rest; do
     fi
 done < "$sums"
 
-if [ -z "$bad" ]; then
+if [ "$fetch" = 0 ] && [ -z "$bad" ]; then
     exit 0
 fi
 if [ "$fetch" = 0 ]; then
@@ -103,8 +105,9 @@ tmp=$(mktemp -d "$dir/.fetch.XXXXXX" 2>/dev/null) || {
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 1' HUP INT TERM
 
-# Download everything first: one failure (offline, mirror down) and nothing is replaced.
-for entry in $bad; do
+# Download every file again, all first: one failure (offline, mirror down) and nothing is
+# replaced; then each replaces its file only if its checksum matches.
+for entry in $all; do
     name=${entry#*:}
     if ! download "$mirror$name.gz" "$tmp/$name.gz" 2> "$tmp/error"; then
         why=$(sed -n '/./{p;q;}' "$tmp/error")
@@ -115,7 +118,7 @@ for entry in $bad; do
 done
 
 status=0
-for entry in $bad; do
+for entry in $all; do
     want=${entry%%:*}
     name=${entry#*:}
     got=$(digest "$tmp/$name.gz")
