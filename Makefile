@@ -127,8 +127,9 @@ run-$(1): check-deps $(BUILD)/bin/$(1)
 endef
 $(foreach c,$(CHAPTERS),$(eval $(call run_rule,$(c))))
 
-run: check-deps
-	@$(MAKE) --no-print-directory $(CHAPTERS:%=run-%)
+# The programs build in parallel (make -j), then run one at a time, in book order.
+run: check-deps $(BINS)
+	@$(MAKE) -j1 --no-print-directory $(CHAPTERS:%=run-%)
 	@$(MAKE) --no-print-directory plots
 
 # ---- figures ---------------------------------------------------------------
