@@ -33,8 +33,8 @@ Test(ch03_mnist, prints_book_accuracy_both_ways)
     char *want = read_text_file(path);
     cr_assert(want, "missing %s", path);
     cr_expect_str_eq(got, want);
-    cr_expect(strstr(got, "one by one: Accuracy:0.9352\n"), "book 3.6.2");
-    cr_expect(strstr(got, "batch_size = 100: Accuracy:0.9352\n"), "book 3.6.3");
+    cr_expect(strstr(got, "# 3.6.2 one image at a time\nAccuracy:0.9352\n"), "book 3.6.2");
+    cr_expect(strstr(got, "# 3.6.3 batch_size = 100\nAccuracy:0.9352\n"), "book 3.6.3");
 
     /* img_show's picture: a binary PGM of 28 x 28 pixels */
     snprintf(path, sizeof path, "%s/mnist_digit.pgm", dir);
@@ -63,7 +63,7 @@ Test(ch03_mnist, batch_size_does_not_change_accuracy)
                  sizes[i]);
         RunResult r = run_program("ch03_mnist", args);
         cr_assert_eq(r.status, 0, "stderr: %s", r.err);
-        snprintf(want, sizeof want, "batch_size = %s: Accuracy:0.9352\n", sizes[i]);
+        snprintf(want, sizeof want, "# 3.6.3 batch_size = %s\nAccuracy:0.9352\n", sizes[i]);
         cr_expect(strstr(r.out, want), "--batch %s: %s", sizes[i], r.out);
         run_result_free(&r);
         remove_temp_dir(dir);
@@ -80,7 +80,7 @@ Test(ch03_mnist, runs_from_any_directory)
     cr_assert_eq(system(cmd), 0, "ch03_mnist failed when run from %s", dir);
     snprintf(path, sizeof path, "%s/out.txt", dir);
     char *out = read_text_file(path);
-    cr_expect(strstr(out, "batch_size = 100: Accuracy:0.9352\n"), "%s", out);
+    cr_expect(strstr(out, "# 3.6.3 batch_size = 100\nAccuracy:0.9352\n"), "%s", out);
     free(out);
     remove_temp_dir(dir);
 }

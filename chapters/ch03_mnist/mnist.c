@@ -154,11 +154,12 @@ int main(int argc, char **argv)
 
     /* for i in range(len(x)): y = predict(network, x[i]); p = np.argmax(y) ... */
     size_t accuracy_cnt = count_correct(&network, &test, 1);
-    printf("one by one: Accuracy:%s\n", py_float_repr((double)accuracy_cnt / test.count, repr));
+    printf("# 3.6.2 one image at a time\nAccuracy:%s\n",
+           py_float_repr((double)accuracy_cnt / test.count, repr));
 
     /* 3.6.3: for i in range(0, len(x), batch_size): ... */
     accuracy_cnt = count_correct(&network, &test, batch_size);
-    printf("batch_size = %zu: Accuracy:%s\n", batch_size,
+    printf("# 3.6.3 batch_size = %zu\nAccuracy:%s\n", batch_size,
            py_float_repr((double)accuracy_cnt / test.count, repr));
 
     network_free(&network);
