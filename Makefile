@@ -1,4 +1,4 @@
-# dlfs-c: C companion to "Deep Learning from Scratch", chapters 2-4.
+# dlfs-c: C companion to "Deep Learning from Scratch".
 # `make help` lists the targets.  GNU Make.
 
 CC      ?= cc
@@ -7,6 +7,10 @@ AR      ?= ar
 CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes
 CFLAGS  += $(WARN) -ffp-contract=off -D_POSIX_C_SOURCE=200809L
+# OpenMP threads for the kernels (common/kernels/parallel.h); OPENMP= builds without.
+OPENMP  ?= -fopenmp
+CFLAGS  += $(OPENMP)
+LDFLAGS += $(OPENMP)
 CPPFLAGS += -Icommon -MMD -MP
 LDLIBS  += -lz -lm
 
@@ -24,13 +28,14 @@ else
 BUILD   := build
 endif
 
-# Chapters in book order (only the folders that exist are built).
-BOOK_ORDER := ch02_gates ch03_activations ch03_forward ch03_softmax ch03_mnist \
-              ch04_gradients ch04_simple_net ch04_two_layer_net
-CHAPTERS := $(filter $(notdir $(wildcard chapters/*)),$(BOOK_ORDER))
+# Chapters: every folder chapters/<name>/ with a chapter.mk, which sets SECTION_<name> (the book
+# section as NN.MM, the order `make run` follows), FIGS_<name> (its figures) and optionally
+# RUNARGS_<name> (extra arguments for `make run`).
+include $(wildcard chapters/*/chapter.mk)
+CHAPTERS := $(foreach e,$(sort $(foreach c,$(notdir $(patsubst %/chapter.mk,%,$(wildcard chapters/*/chapter.mk))),$(SECTION_$(c))/$(c))),$(notdir $(e)))
 BINS     := $(CHAPTERS:%=$(BUILD)/bin/%)
 
-COMMON_SRC := $(wildcard common/*.c)
+COMMON_SRC := $(wildcard common/*/*.c)
 COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/obj/%.o)
 LIBCOMMON  := $(BUILD)/libcommon.a
 
@@ -40,10 +45,6 @@ TEST_BIN := $(BUILD)/test/dlfs_tests
 
 # Figures: plots/<fig>.gp reads build/plots/*.dat written by one chapter.
 PLOTDIR  := build/plots
-FIGS_ch03_activations := fig3-6 fig3-7 fig3-8 fig3-9
-FIGS_ch03_mnist       := mnist_digit
-FIGS_ch04_gradients   := fig4-6 fig4-7 fig4-9 fig4-10
-FIGS_ch04_two_layer_net := fig4-11 fig4-12
 FIGS     := $(foreach c,$(CHAPTERS),$(FIGS_$(c)))
 PNGS     := $(FIGS:%=$(PLOTDIR)/%.png)
 
@@ -202,7 +203,7 @@ memcheck: $(BINS)
 	tests/memcheck.sh $(BUILD)/bin $(CHAPTERS)
 endif
 
--include $(wildcard $(FUZZ_DIR)/obj/*/*.d $(FUZZ_DIR)/obj/*/*/*.d)
+-include $(wildcard $(FUZZ_DIR)/obj/*/*.d $(FUZZ_DIR)/obj/*/*/*.d $(FUZZ_DIR)/obj/*/*/*/*.d)
 
 # ---- benchmarks (not tests) ------------------------------------------------
 
@@ -222,7 +223,7 @@ bench: check-deps $(BINS) $(BENCH_DIR)/timeit $(BENCH_DIR)/bench_predict
 clean:
 	rm -rf build
 
--include $(wildcard $(BUILD)/obj/*/*.d $(BUILD)/obj/*/*/*.d)
+-include $(wildcard $(BUILD)/obj/*/*.d $(BUILD)/obj/*/*/*.d $(BUILD)/obj/*/*/*/*.d)
 
 # For .ci/run: the figures `make plots` should produce.
 print-pngs:

@@ -4,7 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "activation.h"
+#include "nn/functions.h"
 
 #define BOOK_8_DIGITS 5e-9
 

@@ -1,7 +1,7 @@
 /* test_arange.c - np.arange point for point (values pinned from NumPy 1.24). */
 #include <criterion/criterion.h>
 
-#include "arange.h"
+#include "numpy/arange.h"
 
 Test(arange, counts_match_numpy)
 {

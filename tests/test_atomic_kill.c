@@ -24,9 +24,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "arrays.h"
-#include "checked.h"
-#include "npz.h"
+#include "numpy/arrays.h"
+#include "sys/checked.h"
+#include "formats/npz.h"
 #include "run.h"
 
 static char *T;     /* this test's temporary directory */

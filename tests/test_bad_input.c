@@ -1,4 +1,4 @@
-/* test_bad_input.c - the bad-input table of README.md ("Hostile input"), row by row.
+/* test_bad_input.c - the bad-input table of tests/README.md, row by row.
  *
  * Each test runs a real chapter program (DLFS_BIN_DIR) on a bad input that the test makes
  * in its own temporary directory {T}: missing, empty, truncated or cut gzip MNIST files, a
@@ -27,9 +27,9 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "arrays.h"
-#include "checked.h"
-#include "npz.h"
+#include "numpy/arrays.h"
+#include "sys/checked.h"
+#include "formats/npz.h"
 #include "run.h"
 
 static char *T;     /* this test's temporary directory */

@@ -15,9 +15,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "activation.h"
-#include "matrix.h"
-#include "random.h"
+#include "nn/functions.h"
+#include "numpy/matrix.h"
+#include "numpy/random.h"
 #include "run.h"
 
 /* ---- helpers ------------------------------------------------------------------------ */
@@ -82,7 +82,7 @@ Test(ch04_gradients, prints_book_output)
  * (the book's older NumPy wrote [ 6.  8.] where 1.24 writes [6. 8.]). All are exact: the C
  * code does the book's operations in the book's order. (NumPy 1.24 on an AVX-512 CPU prints
  * 2.3025840929945454 for the second cross entropy: its vectorized log is 1 ulp off; the book
- * and the C library give ...458, see common/loss.h.) */
+ * and the C library give ...458, see common/nn/functions.h.) */
 Test(ch04_gradients, every_book_number_digit_for_digit)
 {
     const char *data = mnist_dir_or_skip();
@@ -345,7 +345,7 @@ Test(ch04_simple_net, W_option_gives_the_same_net_as_seed)
 
 /* The printed dW against the analytic gradient of softmax cross entropy,
  * dL/dW_ij = x_i (y_j - t_j) y2 / (y2 + 1e-7), on random W (--seed 1..12; the exact W from
- * common/random.h, which the printed W must match to its 8 digits). Tolerance: dW's
+ * common/numpy/random.h, which the printed W must match to its 8 digits). Tolerance: dW's
  * 8 printed decimals (5e-9; entries are below 1 in size) and the central difference's
  * error (h^2/6 |f'''| <= 1.2e-10, |f'''| <= 0.9^3 / (6 sqrt 3)). */
 Test(ch04_simple_net, numerical_gradient_matches_analytic_on_random_W)

@@ -12,8 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "checked.h"
-#include "network.h"
+#include "sys/checked.h"
+#include "nn/network.h"
 #include "run.h"
 
 #define PROGRAM "ch04_two_layer_net"

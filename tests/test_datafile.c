@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "atomic.h"
-#include "checked.h"
-#include "datafile.h"
+#include "sys/atomic.h"
+#include "sys/checked.h"
+#include "formats/datafile.h"
 #include "run.h"
 
 Test(datafile, writes_header_and_columns)

@@ -12,11 +12,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "activation.h"
-#include "gradient.h"
-#include "loss.h"
-#include "matrix.h"
-#include "npsum.h"
+#include "nn/functions.h"
+#include "nn/gradient.h"
+#include "numpy/matrix.h"
+#include "numpy/npsum.h"
 
 /* ---- numerical_diff (book 4.3.2, 4.3.3) ---------------------------------- */
 

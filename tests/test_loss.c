@@ -6,9 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "loss.h"
-#include "matrix.h"
-#include "npsum.h"
+#include "nn/functions.h"
+#include "numpy/matrix.h"
+#include "numpy/npsum.h"
 
 /* splitmix64: the same stream is easy to produce in Python, which made the
  * pinned NumPy values below (random.rand would not be reproducible here). */

@@ -1,7 +1,7 @@
 /* test_matrix.c - the matrix type: dot, bias, argmax, apply, sum. */
 #include <criterion/criterion.h>
 
-#include "matrix.h"
+#include "numpy/matrix.h"
 
 /* Book 3.3.2: np.dot(A, B) with A = [[1,2],[3,4]], B = [[5,6],[7,8]] is [[19,22],[43,50]]. */
 Test(matrix, dot_matches_book_3_3_2)

@@ -1,4 +1,4 @@
-/* test_mnist.c - load_mnist (common/mnist.c) and data/mnist/verify.sh.
+/* test_mnist.c - load_mnist (common/formats/mnist.c) and data/mnist/verify.sh.
  *
  * Small IDX files are written by each test into its own temporary directory, gzip-compressed
  * (zlib) or plain, and read back exactly; broken ones must be refused with a message naming
@@ -19,7 +19,7 @@
 
 #include <zlib.h>
 
-#include "mnist.h"
+#include "formats/mnist.h"
 
 #ifndef DLFS_SOURCE_DIR
 #define DLFS_SOURCE_DIR "."

@@ -1,13 +1,13 @@
-/* test_network.c - common/network.c: the book's TwoLayerNet (4.5) and its weight files.
+/* test_network.c - common/nn/network.c: the book's TwoLayerNet (4.5) and its weight files.
  *
  * Reference values come from NumPy 1.24 running the book's TwoLayerNet (the same formulas as
  * tests/bench/train_numpy.py) after np.random.seed(0); randn is bit for bit NumPy's, so the
  * initial weights compare exactly, and products agree to the last digit or two. Whole
- * passes are compared with matrix_dot and activation.h bit for bit. Training on MNIST uses
+ * passes are compared with matrix_dot and nn/functions.h bit for bit. Training on MNIST uses
  * the committed data/mnist (skipped when absent); the book's sample_weight.pkl is read from
  * ../shared/data (skipped when absent).
  */
-#include "network.h"
+#include "nn/network.h"
 
 #include <criterion/criterion.h>
 #include <math.h>
@@ -16,10 +16,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "activation.h"
-#include "checked.h"
-#include "mnist.h"
-#include "npz.h"
+#include "nn/functions.h"
+#include "sys/checked.h"
+#include "formats/mnist.h"
+#include "formats/npz.h"
 #include "run.h"
 
 #define MNIST_DIR DLFS_SOURCE_DIR "/data/mnist"

@@ -1,4 +1,4 @@
-/* test_npprint.c - printing as NumPy 1.24's print() does (common/npprint.h).
+/* test_npprint.c - printing as NumPy 1.24's print() does (common/numpy/npprint.h).
  *
  * Every expected string was produced once by Debian's /usr/bin/python3 with
  * NumPy 1.24.2 -- str(np.array(values)), repr(float) -- and pinned here, so
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "npprint.h"
+#include "numpy/npprint.h"
 
 static void expect_vector(const double *v, size_t n, const char *want)
 {

@@ -1,4 +1,4 @@
-/* test_npz.c - common/npz.c reads what NumPy writes and writes what NumPy reads.
+/* test_npz.c - common/formats/npz.c reads what NumPy writes and writes what NumPy reads.
  *
  * The files in tests/fixtures/npz/ were written by NumPy 1.24.2 (np.savez,
  * np.savez_compressed, zipfile) with make_fixtures.py; their values follow formulas
@@ -6,7 +6,7 @@
  * made here: fixtures with a byte changed, or small archives built by zip_build().
  */
 #define ZLIB_CONST
-#include "npz.h"
+#include "formats/npz.h"
 
 #include <criterion/criterion.h>
 #include <dirent.h>

@@ -1,4 +1,4 @@
-/* test_pickle.c - reading the book's sample_weight.pkl (common/pickle.h).
+/* test_pickle.c - reading the book's sample_weight.pkl (common/formats/pickle.h).
  *
  * The book's own file, when present; small NumPy pickles of every protocol
  * (2 to 5), float64, big endian, Fortran order, 0-d and 3-d, each kept below as
@@ -14,9 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "arrays.h"
-#include "checked.h"
-#include "pickle.h"
+#include "numpy/arrays.h"
+#include "sys/checked.h"
+#include "formats/pickle.h"
 
 #ifndef DLFS_SOURCE_DIR
 #define DLFS_SOURCE_DIR "."

@@ -1,10 +1,10 @@
-/* test_random.c - common/random.c reproduces NumPy's legacy generator bit for bit.
+/* test_random.c - common/numpy/random.c reproduces NumPy's legacy generator bit for bit.
  *
  * Every expected value below was printed by NumPy 1.24.2 (np.random.seed / RandomState)
  * with tests/fixtures/random/make_expected.py and pasted here; doubles are written with
  * the shortest digits that read back to the same bits, and compared bit for bit.
  */
-#include "random.h"
+#include "numpy/random.h"
 
 #include <criterion/criterion.h>
 #include <math.h>

@@ -10,11 +10,11 @@
  *        which gives the same table.
  *
  * Prints each gate's truth table as the book's listings do: "(0, 1) -> 1".
- * Run: build/bin/ch02_gates        Uses: common/cli.h
+ * Run: build/bin/ch02_gates        Uses: common/sys/cli.h
  */
 #include <stdio.h>
 
-#include "cli.h"
+#include "sys/cli.h"
 
 /* 2.3.1: y = 0 if w1*x1 + w2*x2 <= theta, else 1 */
 static int AND_theta(int x1, int x2)

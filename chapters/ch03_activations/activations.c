@@ -7,17 +7,17 @@
  *        <out>/ch03_activations.dat and drawn by plots/fig3-6.gp .. fig3-9.gp (`make plots`).
  *
  * Run: build/bin/ch03_activations [--out DIR]
- * Uses: common/activation.h, arange.h, datafile.h, npprint.h, cli.h
+ * Uses: common/nn/functions.h, numpy/arange.h, formats/datafile.h, numpy/npprint.h, sys/cli.h
  */
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "activation.h"
-#include "arange.h"
-#include "cli.h"
-#include "datafile.h"
-#include "npprint.h"
-#include "paths.h"
+#include "nn/functions.h"
+#include "numpy/arange.h"
+#include "sys/cli.h"
+#include "formats/datafile.h"
+#include "numpy/npprint.h"
+#include "sys/paths.h"
 
 /* The book's step_function returns an int array (y.astype(np.int)). */
 static void print_step(const double *values, size_t n)

@@ -6,14 +6,14 @@
  *   z1 = [0.57444252 0.66818777 0.75026011]
  *   y  = [0.31682708 0.69627909]
  *
- * Run: build/bin/ch03_forward        Uses: common/matrix.h, activation.h, npprint.h, cli.h
+ * Run: build/bin/ch03_forward        Uses: common/numpy/matrix.h, nn/functions.h, numpy/npprint.h, sys/cli.h
  */
 #include <stdio.h>
 
-#include "activation.h"
-#include "cli.h"
-#include "matrix.h"
-#include "npprint.h"
+#include "nn/functions.h"
+#include "sys/cli.h"
+#include "numpy/matrix.h"
+#include "numpy/npprint.h"
 
 /* init_network(): the book's weights, row by row */
 static const double W1[2 * 3] = { 0.1, 0.3, 0.5,

@@ -10,19 +10,19 @@
  * Weights: --weights FILE (.pkl or .npz); else the reader's copy data/sample_weight.pkl;
  * else the project's own trained weights data/weights/ (see data/weights/README.md).
  * Run: build/bin/ch03_mnist [--weights FILE] [--batch N] [--data DIR] [--out DIR]
- * Uses: common/mnist.h, network.h (pickle.h, npz.h), atomic.h, cli.h, npprint.h
+ * Uses: common/formats/mnist.h, nn/network.h (formats/pickle.h, npz.h), sys/atomic.h, sys/cli.h, numpy/npprint.h
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
-#include "atomic.h"
-#include "checked.h"
-#include "cli.h"
-#include "mnist.h"
-#include "network.h"
-#include "npprint.h"
-#include "paths.h"
+#include "sys/atomic.h"
+#include "sys/checked.h"
+#include "sys/cli.h"
+#include "formats/mnist.h"
+#include "nn/network.h"
+#include "numpy/npprint.h"
+#include "sys/paths.h"
 
 /* make run shows a chapter that exits with this status as skipped. */
 #define EXIT_SKIPPED 77

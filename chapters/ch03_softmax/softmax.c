@@ -5,15 +5,15 @@
  *        subtracting c = max(a) fixes it: [9.99954600e-01 4.53978686e-05 2.06106005e-09]
  * 3.5.3  softmax(a) and np.sum(y) = 1.0
  *
- * Run: build/bin/ch03_softmax        Uses: common/activation.h, npprint.h, cli.h
+ * Run: build/bin/ch03_softmax        Uses: common/nn/functions.h, numpy/npprint.h, sys/cli.h
  */
 #include <math.h>
 #include <stdio.h>
 
-#include "activation.h"
-#include "cli.h"
-#include "matrix.h"
-#include "npprint.h"
+#include "nn/functions.h"
+#include "sys/cli.h"
+#include "numpy/matrix.h"
+#include "numpy/npprint.h"
 
 static void print_named(const char *name, const Matrix *v)
 {

@@ -21,26 +21,25 @@
  * ch04_gradient_descent.dat, drawn by plots/fig4-6.gp, fig4-7.gp, fig4-9.gp, fig4-10.gp.
  *
  * Run: build/bin/ch04_gradients [--seed N] [--data DIR] [--out DIR]
- * Uses: common/loss.h, gradient.h, activation.h, mnist.h, random.h, arange.h, datafile.h,
- *       npprint.h, cli.h
+ * Uses: common/nn/functions.h, nn/gradient.h, formats/mnist.h, numpy/random.h, numpy/arange.h,
+ *       formats/datafile.h, numpy/npprint.h, sys/cli.h
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "activation.h"
-#include "arange.h"
-#include "checked.h"
-#include "cli.h"
-#include "datafile.h"
-#include "gradient.h"
-#include "loss.h"
-#include "matrix.h"
-#include "mnist.h"
-#include "npprint.h"
-#include "paths.h"
-#include "random.h"
+#include "nn/functions.h"
+#include "numpy/arange.h"
+#include "sys/checked.h"
+#include "sys/cli.h"
+#include "formats/datafile.h"
+#include "nn/gradient.h"
+#include "numpy/matrix.h"
+#include "formats/mnist.h"
+#include "numpy/npprint.h"
+#include "sys/paths.h"
+#include "numpy/random.h"
 
 /* The book's t (the answer is "2") and its two y (4.2.1). */
 static const double t_book[10] = { 0, 0, 1, 0, 0, 0, 0, 0, 0, 0 };

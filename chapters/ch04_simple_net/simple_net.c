@@ -13,7 +13,7 @@
  * why); with the book's W the program prints that loss too.
  *
  * Run: build/bin/ch04_simple_net [--W w11,w12,w13,w21,w22,w23 | --seed N]
- * Uses: common/activation.h, loss.h, gradient.h, random.h, npprint.h, cli.h
+ * Uses: common/nn/functions.h, nn/gradient.h, numpy/random.h, numpy/npprint.h, sys/cli.h
  */
 #include <errno.h>
 #include <math.h>
@@ -21,14 +21,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "activation.h"
-#include "checked.h"
-#include "cli.h"
-#include "gradient.h"
-#include "loss.h"
-#include "matrix.h"
-#include "npprint.h"
-#include "random.h"
+#include "nn/functions.h"
+#include "sys/checked.h"
+#include "sys/cli.h"
+#include "nn/gradient.h"
+#include "numpy/matrix.h"
+#include "numpy/npprint.h"
+#include "numpy/random.h"
 
 /* The book's W, as printed (print(net.W) in 4.4.2), and its x and t. */
 static const double W_book[6] = { 0.47355232, 0.9977393, 0.84668094,

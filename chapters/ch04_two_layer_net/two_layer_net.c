@@ -28,7 +28,8 @@
  *
  * Run: build/bin/ch04_two_layer_net [--iters N] [--batch N] [--lr X] [--hidden 50[,100]]
  *        [--seed N] [--numerical] [--gradient-check] [--save FILE] [--data DIR] [--out DIR]
- * Uses: common/network.h, mnist.h, random.h, npz.h, datafile.h, npprint.h, cli.h
+ * Uses: common/nn/network.h, formats/mnist.h, numpy/random.h, formats/npz.h,
+ *       formats/datafile.h, numpy/npprint.h, sys/cli.h
  */
 #include <math.h>
 #include <stdio.h>
@@ -37,16 +38,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "atomic.h"
-#include "checked.h"
-#include "cli.h"
-#include "datafile.h"
-#include "mnist.h"
-#include "network.h"
-#include "npprint.h"
-#include "npz.h"
-#include "paths.h"
-#include "random.h"
+#include "sys/atomic.h"
+#include "sys/checked.h"
+#include "sys/cli.h"
+#include "formats/datafile.h"
+#include "formats/mnist.h"
+#include "nn/network.h"
+#include "numpy/npprint.h"
+#include "formats/npz.h"
+#include "sys/paths.h"
+#include "numpy/random.h"
 
 #define MAX_LAYER_SIZE 10000
 /* The book prints differences of 1e-10 and below; here W2 and b2 differ by ~1e-7 because the

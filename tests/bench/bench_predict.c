@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "checked.h"
-#include "mnist.h"
-#include "network.h"
+#include "sys/checked.h"
+#include "formats/mnist.h"
+#include "nn/network.h"
 
 static double now(void)
 {

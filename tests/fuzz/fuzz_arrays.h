@@ -10,9 +10,9 @@
 
 #include <math.h>
 
-#include "arrays.h"
+#include "numpy/arrays.h"
 #include "fuzz_check.h"
-#include "network.h"
+#include "nn/network.h"
 
 static inline void fuzz_check_arrays(const ArrayList *l, const char *file)
 {

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "checked.h"
+#include "sys/checked.h"
 
 #define FUZZ_CHECK(cond)                                                            \
     do {                                                                            \

@@ -1,4 +1,4 @@
-/* fuzz_idx.c - libFuzzer harness for the IDX (MNIST) parsers of common/mnist.h.
+/* fuzz_idx.c - libFuzzer harness for the IDX (MNIST) parsers of common/formats/mnist.h.
  *
  * Every input is offered to mnist_parse_images and to mnist_parse_labels, with the
  * options taken from the length (so both normalize and one_hot_label vary). Besides
@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "fuzz_check.h"
-#include "mnist.h"
+#include "formats/mnist.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

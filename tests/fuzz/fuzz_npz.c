@@ -1,4 +1,4 @@
-/* fuzz_npz.c - libFuzzer harness for the .npz reader (common/npz.h).
+/* fuzz_npz.c - libFuzzer harness for the .npz reader (common/formats/npz.h).
  *
  * Every input goes through npz_parse (ZIP records, zip64, inflate, CRC-32, .npy
  * headers), and again with its CRC fields corrected (fix_crcs) when they were wrong.
@@ -14,7 +14,7 @@
 #include <zlib.h>
 
 #include "fuzz_arrays.h"
-#include "npz.h"
+#include "formats/npz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

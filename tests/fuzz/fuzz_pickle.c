@@ -1,4 +1,4 @@
-/* fuzz_pickle.c - libFuzzer harness for the pickle reader (common/pickle.h).
+/* fuzz_pickle.c - libFuzzer harness for the pickle reader (common/formats/pickle.h).
  *
  * Every input goes through pickle_parse_arrays. Besides ASan/UBSan/LeakSanitizer, an
  * accepted pickle must give a well-formed list of finite arrays (fuzz_arrays.h), which
@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "fuzz_arrays.h"
-#include "pickle.h"
+#include "formats/pickle.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
