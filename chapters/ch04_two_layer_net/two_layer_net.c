@@ -47,6 +47,7 @@
 #include "numpy/npprint.h"
 #include "formats/npz.h"
 #include "sys/paths.h"
+#include "sys/progress.h"
 #include "numpy/random.h"
 
 #define MAX_LAYER_SIZE 10000
@@ -75,13 +76,6 @@ static size_t parse_hidden(const char *text, size_t input, size_t output, size_t
     }
     sizes[n++] = output;
     return n;
-}
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 /* load_mnist(normalize=True, one_hot_label=False): the images as sparse rows (network.h;
@@ -114,22 +108,6 @@ static void take_batch(SparseRows *x_batch, size_t *t_batch, const SparseRows *x
     sparse_rows_take(x_batch, x, batch_mask, batch_size);
     for (size_t i = 0; i < batch_size; i++)
         t_batch[i] = t[batch_mask[i]];
-}
-
-/* On a terminal: "[=========>          ] 1200/10000  3512 it/s  ETA 2.5 s", redrawn in place
- * (the next line printed starts with "\r\033[K", which erases it). */
-static void progress(size_t i, size_t iters, double t0)
-{
-    char bar[31];
-    const size_t done = 30 * i / iters;
-    memset(bar, ' ', 30);
-    memset(bar, '=', done);
-    bar[done < 30 ? done : 29] = done < 30 ? '>' : '=';
-    bar[30] = '\0';
-    const double rate = (double)i / fmax(now() - t0, 1e-9);
-    printf("\r[%s] %zu/%zu  %.0f it/s  ETA %.1f s\033[K", bar, i, iters, rate,
-           (double)(iters - i) / rate);
-    fflush(stdout);
 }
 
 /* gradient_check.py: mean |backprop - numerical| per parameter on 3 training images. */
@@ -262,10 +240,11 @@ static void train(Network *network, const Settings *s, const SparseRows *x_train
     Network grad;
     network_zeros_like(&grad, network);
     NetworkWork *work = network_work_new(network, batch_size);
-    const int tty = isatty(STDOUT_FILENO);
     char repr[2][PY_REPR_LEN];
 
-    const double t0 = now();
+    Progress bar;
+    progress_start(&bar, iters_num);
+    const double t0 = progress_now();
     for (size_t i = 0; i < iters_num; i++) {
         random_choice(rng, train_size, batch_mask, batch_size);
         take_batch(&x_batch, t_batch, x_train, t_train, batch_mask, batch_size);
@@ -283,15 +262,13 @@ static void train(Network *network, const Settings *s, const SparseRows *x_train
             const double test_acc = network_accuracy(network, x_test, t_test);
             train_acc_list[epochs] = train_acc;
             test_acc_list[epochs++] = test_acc;
-            printf("%strain acc, test acc | %s, %s\n", tty ? "\r\033[K" : "",
+            printf("%strain acc, test acc | %s, %s\n", progress_prefix(&bar),
                    py_float_repr(train_acc, repr[0]), py_float_repr(test_acc, repr[1]));
         }
-        if (tty && (s->numerical || i % 50 == 49 || i + 1 == iters_num))
-            progress(i + 1, iters_num, t0);
+        progress_update(&bar, i + 1);
     }
-    const double seconds = now() - t0;
-    if (tty && iters_num > 0)
-        printf("\r\033[K");
+    const double seconds = progress_now() - t0;
+    progress_end(&bar);
 
     write_figures(s->out, train_loss_list, iters_num, train_acc_list, test_acc_list, epochs);
     if (s->time)
