@@ -200,14 +200,15 @@ static int pool_reserve(int n, size_t a_bytes, size_t b_bytes)
 static int threads_used;         /* by the last product */
 int gemm_threads_used(void) { return threads_used; }
 
-static int in_parallel(void)
-{
 #ifdef _OPENMP
-    return omp_in_parallel();
+static int in_parallel(void) { return omp_in_parallel(); }
+static int thread_num(void) { return omp_get_thread_num(); }
+static int team_size(void) { return omp_get_num_threads(); }
 #else
-    return 0;
+static int in_parallel(void) { return 0; }
+static int thread_num(void) { return 0; }
+static int team_size(void) { return 1; }
 #endif
-}
 
 /* ---- the thread split ----------------------------------------------------------------- */
 

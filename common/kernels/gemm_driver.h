@@ -150,8 +150,9 @@ static void SFX(product)(GemmTrans ta, GemmTrans tb, size_t M, size_t N, size_t 
     }
 #ifdef _OPENMP
 #pragma omp parallel num_threads(sp.threads)
+#endif
     {
-        const int id = omp_get_thread_num(), team = omp_get_num_threads();
+        const int id = thread_num(), team = team_size();
         if (id == 0)
             threads_used = team;
         for (int s = id; s < sp.tm * sp.tn; s += team) {
@@ -161,5 +162,4 @@ static void SFX(product)(GemmTrans ta, GemmTrans tb, size_t M, size_t N, size_t 
                        pool[id].a, pool[id].b);
         }
     }
-#endif
 }
