@@ -82,23 +82,31 @@ typedef struct {
     const char *name;
     GemmBlocking b;     /* mr, nr, mc, kc, nc */
     GemmKernelF64 *kernel;
+    GemmKernelF64 *half;        /* mr x nr/2, or NULL */
 } CfgF64;
 typedef struct {
     const char *name;
     GemmBlocking b;
     GemmKernelF32 *kernel;
+    GemmKernelF32 *half;
 } CfgF32;
 
 /* mc a multiple of mr, nc of nr. AVX2 machines often have 256 KiB of L2: smaller mc. */
 static const CfgF64 cfg_f64[] = {
-    [GEMM_ISA_PORTABLE] = { "portable", { 4, 4, 256, 256, 4096 }, gemm_kernel_f64_portable },
-    [GEMM_ISA_AVX2] = { "avx2", { 6, 8, 72, 256, 4096 }, gemm_kernel_f64_avx2 },
-    [GEMM_ISA_AVX512] = { "avx512", { 12, 16, 480, 256, 4096 }, gemm_kernel_f64_avx512 },
+    [GEMM_ISA_PORTABLE] = { "portable", { 4, 4, 256, 256, 4096 }, gemm_kernel_f64_portable,
+                            NULL },
+    [GEMM_ISA_AVX2] = { "avx2", { 6, 8, 72, 256, 4096 }, gemm_kernel_f64_avx2,
+                        gemm_kernel_f64_avx2_half },
+    [GEMM_ISA_AVX512] = { "avx512", { 12, 16, 480, 256, 4096 }, gemm_kernel_f64_avx512,
+                          gemm_kernel_f64_avx512_half },
 };
 static const CfgF32 cfg_f32[] = {
-    [GEMM_ISA_PORTABLE] = { "portable", { 4, 4, 256, 256, 4096 }, gemm_kernel_f32_portable },
-    [GEMM_ISA_AVX2] = { "avx2", { 6, 16, 144, 256, 4096 }, gemm_kernel_f32_avx2 },
-    [GEMM_ISA_AVX512] = { "avx512", { 12, 32, 960, 256, 4096 }, gemm_kernel_f32_avx512 },
+    [GEMM_ISA_PORTABLE] = { "portable", { 4, 4, 256, 256, 4096 }, gemm_kernel_f32_portable,
+                            NULL },
+    [GEMM_ISA_AVX2] = { "avx2", { 6, 16, 144, 256, 4096 }, gemm_kernel_f32_avx2,
+                        gemm_kernel_f32_avx2_half },
+    [GEMM_ISA_AVX512] = { "avx512", { 12, 32, 960, 256, 4096 }, gemm_kernel_f32_avx512,
+                          gemm_kernel_f32_avx512_half },
 };
 
 static GemmIsa isa_in_use = GEMM_ISA_AUTO;     /* chosen at the first product */

@@ -88,15 +88,17 @@ static void SFX(block)(const CFG_T *cfg, GemmTrans ta, GemmTrans tb, size_t i0, 
                         const T *a = ap + ir * kb, *b = bp + jr * kb;
                         const size_t m = mb - ir < mr ? mb - ir : mr;
                         const size_t n = nb - jr < nr ? nb - jr : nr;
-                        if (m == mr && n == nr) {
-                            cfg->kernel(kb, a, b, c, ldc, load);
+                        /* The last nr/2 or fewer columns: the half-width kernel. */
+                        const int half = cfg->half && 2 * n <= nr;
+                        if (m == mr && n == (half ? nr / 2 : nr)) {
+                            (half ? cfg->half : cfg->kernel)(kb, a, b, c, ldc, load);
                             continue;
                         }
                         if (load)
                             for (size_t i = 0; i < m; i++)
                                 for (size_t j = 0; j < n; j++)
                                     edge[i * nr + j] = c[i * ldc + j];
-                        cfg->kernel(kb, a, b, edge, nr, load);
+                        (half ? cfg->half : cfg->kernel)(kb, a, b, edge, nr, load);
                         for (size_t i = 0; i < m; i++)
                             for (size_t j = 0; j < n; j++)
                                 c[i * ldc + j] = edge[i * nr + j];

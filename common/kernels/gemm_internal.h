@@ -56,5 +56,9 @@ int gemm_x86_has_avx2(void);
 int gemm_x86_has_avx512(void);
 GemmKernelF64 gemm_kernel_f64_avx2, gemm_kernel_f64_avx512;
 GemmKernelF32 gemm_kernel_f32_avx2, gemm_kernel_f32_avx512;
+/* Half-width kernels (mr x nr/2) for the last nr/2 or fewer columns: same sums, half the
+ * work on an edge that would otherwise multiply padding. b is still packed nr wide. */
+GemmKernelF64 gemm_kernel_f64_avx2_half, gemm_kernel_f64_avx512_half;
+GemmKernelF32 gemm_kernel_f32_avx2_half, gemm_kernel_f32_avx512_half;
 
 #endif
