@@ -23,7 +23,10 @@
  * 24 registers of 8) and, per k, loads nr values of B and broadcasts mr values of A: each
  * number loaded feeds several multiply-adds, so the core's two FMA units stay busy. Packing
  * copies the blocks into the order the kernel reads them (contiguous, aligned, zero-padded
- * at the edges), which also makes the four transpose cases the same to the kernel.
+ * at the edges), which also makes the four transpose cases the same to the kernel. When C
+ * is narrow (at most 4 slivers of B, as in x . W with 50 outputs or chapter 7's im2col
+ * products with 30 filters), each sliver of A serves only a few kernel calls and packing
+ * it would cost about as much as using it: the kernel then reads A's rows in place.
  * Sizes: kc x nr (one B sliver) about half of the 48 KiB L1; mc x kc (the A block) about
  * half of the 2 MiB L2; nc x kc (the B panel) in the L3.
  *
@@ -282,6 +285,9 @@ static void share(const Split *sp, int s, size_t M, size_t N, const GemmBlocking
 }
 
 /* ---- the blocked product, once per element type ---------------------------------------- */
+
+/* A is read unpacked when a thread's share of C is at most this many B slivers wide. */
+#define GEMM_DIRECT_MAX_COLS 4
 
 #define T double
 #define SFX(name) name##_f64

@@ -26,7 +26,8 @@ int gemm_x86_has_avx512(void)
     return __builtin_cpu_supports("avx512f");
 }
 
-/* The kernel, written once: ROWS(X) lists the rows 0 .. mr-1, and V, W (lanes per vector),
+/* The kernel, written once: ROWS(X) lists the rows 0 .. mr-1, and E (the element type), V,
+ * W (lanes per vector),
  * VZERO, VLOAD, VSTORE, VSET1 and VFMA name the vector type and its intrinsics. Each row i
  * has two accumulators ci_0, ci_1 (columns 0 .. W-1 and W .. 2W-1). */
 #define DECL(i) V c##i##_0, c##i##_1;
@@ -39,6 +40,14 @@ int gemm_x86_has_avx512(void)
         c##i##_1 = VFMA(ai, b1, c##i##_1);                                                  \
     }
 #define STOREC(i) VSTORE(c + (i) * ldc, c##i##_0); VSTORE(c + (i) * ldc + W, c##i##_1);
+/* With lda != 0, A is not packed: row i of the sliver is a_i[0 .. kc-1] = a + i*lda. */
+#define ROWPTR(i) const E *a##i = a + (i) * lda;
+#define STEPR(i)                                                                            \
+    {                                                                                       \
+        const V ai = VSET1(a##i[k]);                                                        \
+        c##i##_0 = VFMA(ai, b0, c##i##_0);                                                  \
+        c##i##_1 = VFMA(ai, b1, c##i##_1);                                                  \
+    }
 
 /* The tile of C is read or written only after the kc steps: ask for its lines now. */
 #define PREFETCHC(i)                                                                        \
@@ -46,8 +55,8 @@ int gemm_x86_has_avx512(void)
     _mm_prefetch((const char *)(c + (i) * ldc + 2 * W) - 1, _MM_HINT_T0);
 
 #define KERNEL(NAME, TARGET, T, MR, ROWS)                                                   \
-    __attribute__((target(TARGET))) void NAME(size_t kc, const T *a, const T *b, T *c,     \
-                                              size_t ldc, int load)                         \
+    __attribute__((target(TARGET))) void NAME(size_t kc, const T *a, size_t lda, const T *b,\
+                                              T *c, size_t ldc, int load)                   \
     {                                                                                       \
         ROWS(DECL)                                                                          \
         ROWS(PREFETCHC)                                                                     \
@@ -56,9 +65,17 @@ int gemm_x86_has_avx512(void)
         } else {                                                                            \
             ROWS(ZEROC)                                                                     \
         }                                                                                   \
-        for (size_t k = 0; k < kc; k++, a += (MR), b += 2 * W) {                            \
-            const V b0 = VLOAD(b), b1 = VLOAD(b + W);                                       \
-            ROWS(STEP)                                                                      \
+        if (lda == 0)                                                                       \
+            for (size_t k = 0; k < kc; k++, a += (MR), b += 2 * W) {                        \
+                const V b0 = VLOAD(b), b1 = VLOAD(b + W);                                   \
+                ROWS(STEP)                                                                  \
+            }                                                                               \
+        else {                                                                              \
+            ROWS(ROWPTR)                                                                    \
+            for (size_t k = 0; k < kc; k++, b += 2 * W) {                                   \
+                const V b0 = VLOAD(b), b1 = VLOAD(b + W);                                   \
+                ROWS(STEPR)                                                                 \
+            }                                                                               \
         }                                                                                   \
         ROWS(STOREC)                                                                        \
     }
@@ -70,10 +87,11 @@ int gemm_x86_has_avx512(void)
 #define ZEROC1(i) c##i##_0 = VZERO();
 #define STEP1(i) c##i##_0 = VFMA(VSET1(a[i]), b0, c##i##_0);
 #define STOREC1(i) VSTORE(c + (i) * ldc, c##i##_0);
+#define STEPR1(i) c##i##_0 = VFMA(VSET1(a##i[k]), b0, c##i##_0);
 
 #define KERNEL_HALF(NAME, TARGET, T, MR, ROWS)                                              \
-    __attribute__((target(TARGET))) void NAME(size_t kc, const T *a, const T *b, T *c,     \
-                                              size_t ldc, int load)                         \
+    __attribute__((target(TARGET))) void NAME(size_t kc, const T *a, size_t lda, const T *b,\
+                                              T *c, size_t ldc, int load)                   \
     {                                                                                       \
         ROWS(DECL1)                                                                         \
         if (load) {                                                                         \
@@ -81,9 +99,17 @@ int gemm_x86_has_avx512(void)
         } else {                                                                            \
             ROWS(ZEROC1)                                                                    \
         }                                                                                   \
-        for (size_t k = 0; k < kc; k++, a += (MR), b += 2 * W) {                            \
-            const V b0 = VLOAD(b);                                                          \
-            ROWS(STEP1)                                                                     \
+        if (lda == 0)                                                                       \
+            for (size_t k = 0; k < kc; k++, a += (MR), b += 2 * W) {                        \
+                const V b0 = VLOAD(b);                                                      \
+                ROWS(STEP1)                                                                 \
+            }                                                                               \
+        else {                                                                              \
+            ROWS(ROWPTR)                                                                    \
+            for (size_t k = 0; k < kc; k++, b += 2 * W) {                                   \
+                const V b0 = VLOAD(b);                                                      \
+                ROWS(STEPR1)                                                                \
+            }                                                                               \
         }                                                                                   \
         ROWS(STOREC1)                                                                       \
     }
@@ -92,6 +118,7 @@ int gemm_x86_has_avx512(void)
 #define ROWS12(X) ROWS6(X) X(6) X(7) X(8) X(9) X(10) X(11)
 
 /* AVX-512, double: 12 x 16. */
+#define E double
 #define V __m512d
 #define W 8
 #define VZERO _mm512_setzero_pd
@@ -101,6 +128,7 @@ int gemm_x86_has_avx512(void)
 #define VFMA _mm512_fmadd_pd
 KERNEL(gemm_kernel_f64_avx512, "avx512f", double, 12, ROWS12)
 KERNEL_HALF(gemm_kernel_f64_avx512_half, "avx512f", double, 12, ROWS12)
+#undef E
 #undef V
 #undef W
 #undef VZERO
@@ -110,6 +138,7 @@ KERNEL_HALF(gemm_kernel_f64_avx512_half, "avx512f", double, 12, ROWS12)
 #undef VFMA
 
 /* AVX-512, float: 12 x 32. */
+#define E float
 #define V __m512
 #define W 16
 #define VZERO _mm512_setzero_ps
@@ -119,6 +148,7 @@ KERNEL_HALF(gemm_kernel_f64_avx512_half, "avx512f", double, 12, ROWS12)
 #define VFMA _mm512_fmadd_ps
 KERNEL(gemm_kernel_f32_avx512, "avx512f", float, 12, ROWS12)
 KERNEL_HALF(gemm_kernel_f32_avx512_half, "avx512f", float, 12, ROWS12)
+#undef E
 #undef V
 #undef W
 #undef VZERO
@@ -128,6 +158,7 @@ KERNEL_HALF(gemm_kernel_f32_avx512_half, "avx512f", float, 12, ROWS12)
 #undef VFMA
 
 /* AVX2 + FMA, double: 6 x 8. */
+#define E double
 #define V __m256d
 #define W 4
 #define VZERO _mm256_setzero_pd
@@ -137,6 +168,7 @@ KERNEL_HALF(gemm_kernel_f32_avx512_half, "avx512f", float, 12, ROWS12)
 #define VFMA _mm256_fmadd_pd
 KERNEL(gemm_kernel_f64_avx2, "avx2,fma", double, 6, ROWS6)
 KERNEL_HALF(gemm_kernel_f64_avx2_half, "avx2,fma", double, 6, ROWS6)
+#undef E
 #undef V
 #undef W
 #undef VZERO
@@ -146,6 +178,7 @@ KERNEL_HALF(gemm_kernel_f64_avx2_half, "avx2,fma", double, 6, ROWS6)
 #undef VFMA
 
 /* AVX2 + FMA, float: 6 x 16. */
+#define E float
 #define V __m256
 #define W 8
 #define VZERO _mm256_setzero_ps
@@ -161,9 +194,9 @@ KERNEL_HALF(gemm_kernel_f32_avx2_half, "avx2,fma", float, 6, ROWS6)
 #include <stdlib.h>
 
 #define NEVER(NAME, T)                                                                      \
-    void NAME(size_t kc, const T *a, const T *b, T *c, size_t ldc, int load)                \
+    void NAME(size_t kc, const T *a, size_t lda, const T *b, T *c, size_t ldc, int load)    \
     {                                                                                       \
-        (void)kc, (void)a, (void)b, (void)c, (void)ldc, (void)load;                         \
+        (void)kc, (void)a, (void)lda, (void)b, (void)c, (void)ldc, (void)load;              \
         abort();                                                                            \
     }
 NEVER(gemm_kernel_f64_avx2, double)
