@@ -23,10 +23,13 @@
  * 24 registers of 8) and, per k, loads nr values of B and broadcasts mr values of A: each
  * number loaded feeds several multiply-adds, so the core's two FMA units stay busy. Packing
  * copies the blocks into the order the kernel reads them (contiguous, aligned, zero-padded
- * at the edges), which also makes the four transpose cases the same to the kernel. When C
- * is narrow (at most 4 slivers of B, as in x . W with 50 outputs or chapter 7's im2col
- * products with 30 filters), each sliver of A serves only a few kernel calls and packing
- * it would cost about as much as using it: the kernel then reads A's rows in place.
+ * at the edges), which also makes the four transpose cases the same to the kernel.
+ * Packing costs about as much as a kernel call that uses the packed data once or twice, so
+ * when few kernel calls read each sliver it does not pay: A, when not transposed and C is
+ * at most 64 slivers of B wide (x . W with 50 outputs, chapter 7's im2col products; on
+ * this machine reading A's rows in place measured faster even for 1024^3), and B, when
+ * not transposed and C is at most 5 slivers of A high (a thread's share of a batch of 100),
+ * are then read in place; only a last, partial sliver is packed (zero-padded).
  * Sizes: kc x nr (one B sliver) about half of the 48 KiB L1; mc x kc (the A block) about
  * half of the 2 MiB L2; nc x kc (the B panel) in the L3.
  *
@@ -286,8 +289,13 @@ static void share(const Split *sp, int s, size_t M, size_t N, const GemmBlocking
 
 /* ---- the blocked product, once per element type ---------------------------------------- */
 
-/* A is read unpacked when a thread's share of C is at most this many B slivers wide. */
-#define GEMM_DIRECT_MAX_COLS 4
+/* A is read unpacked when a thread's share of C is at most this many B slivers wide, B when
+ * it is at most this many A slivers high. Measured on one core (AVX-512, float64, GFLOP/s):
+ * A in place, (100 x 4320) . (4320 x 100) 44 -> 54, (100 x 784) . (784 x 200) 58 -> 66,
+ * 600^3 59 -> 66, 1024^3 54 -> 56 (so A is read in place up to 64 slivers, packed beyond
+ * or when transposed); B in place, (48 x 784) . (784 x 50) 51 -> 62. */
+#define GEMM_DIRECT_MAX_TILES 64
+#define GEMM_DIRECT_B_MAX_TILES 5
 
 #define T double
 #define SFX(name) name##_f64

@@ -71,7 +71,11 @@ static void SFX(block)(const CFG_T *cfg, GemmTrans ta, GemmTrans tb, size_t i0, 
                  nc = cfg->b.nc;
     /* A (not transposed) is read in place, unpacked, when C is narrow: each A sliver then
      * serves only a few B slivers, and packing it would cost about as much as using it. */
-    const int direct = ta == GEMM_N && j1 - j0 <= GEMM_DIRECT_MAX_COLS * nr;
+    const int direct = ta == GEMM_N && j1 - j0 <= GEMM_DIRECT_MAX_TILES * nr;
+    /* The same for B when C is short; not when B's rows are a multiple of 1 KiB apart, where
+     * the rows of a sliver would crowd into the same few sets of the L1 cache. */
+    const int direct_b = tb == GEMM_N && i1 - i0 <= GEMM_DIRECT_B_MAX_TILES * mr &&
+                         ldb * sizeof(T) % 1024 != 0;
     /* Edge tiles (fewer than mr rows or nr columns left) go through this full-size tile. */
     _Alignas(64) T edge[GEMM_MAX_MR * GEMM_MAX_NR] = { 0 };
 
@@ -81,7 +85,11 @@ static void SFX(block)(const CFG_T *cfg, GemmTrans ta, GemmTrans tb, size_t i0, 
             const size_t kb = K - pc < kc ? K - pc : kc;
             /* After the first kc block, the partial sums stored in C are reloaded. */
             const int load = accumulate || pc > 0;
-            SFX(pack_b)(tb, B, ldb, pc, kb, jc, nb, nr, bp);
+            /* Direct B: only a last sliver of fewer than nr columns is packed. */
+            const size_t packed_cols_from = direct_b ? nb / nr * nr : 0;
+            if (packed_cols_from < nb)
+                SFX(pack_b)(tb, B, ldb, pc, kb, jc + packed_cols_from, nb - packed_cols_from,
+                            nr, bp + packed_cols_from * kb);
             for (size_t ic = i0; ic < i1; ic += mc) {       /* A block: mc rows */
                 const size_t mb = i1 - ic < mc ? i1 - ic : mc;
                 /* Direct A: only a last sliver of fewer than mr rows is packed. */
@@ -93,24 +101,28 @@ static void SFX(block)(const CFG_T *cfg, GemmTrans ta, GemmTrans tb, size_t i0, 
                     for (size_t ir = 0; ir < mb; ir += mr) { /* while A slivers stream by */
                         T *c = C + (ic + ir) * ldc + jc + jr;
                         const T *a = ap + ir * kb, *b = bp + jr * kb;
-                        size_t a_ld = 0;                            /* packed */
+                        size_t a_ld = 0, b_ld = nr;                 /* packed */
                         if (ir < packed_from) {
                             a = A + (ic + ir) * lda + pc;
                             a_ld = lda;
+                        }
+                        if (jr < packed_cols_from) {
+                            b = B + pc * ldb + jc + jr;
+                            b_ld = ldb;
                         }
                         const size_t m = mb - ir < mr ? mb - ir : mr;
                         const size_t n = nb - jr < nr ? nb - jr : nr;
                         /* The last nr/2 or fewer columns: the half-width kernel. */
                         const int half = cfg->half && 2 * n <= nr;
                         if (m == mr && n == (half ? nr / 2 : nr)) {
-                            (half ? cfg->half : cfg->kernel)(kb, a, a_ld, b, c, ldc, load);
+                            (half ? cfg->half : cfg->kernel)(kb, a, a_ld, b, b_ld, c, ldc, load);
                             continue;
                         }
                         if (load)
                             for (size_t i = 0; i < m; i++)
                                 for (size_t j = 0; j < n; j++)
                                     edge[i * nr + j] = c[i * ldc + j];
-                        (half ? cfg->half : cfg->kernel)(kb, a, a_ld, b, edge, nr, load);
+                        (half ? cfg->half : cfg->kernel)(kb, a, a_ld, b, b_ld, edge, nr, load);
                         for (size_t i = 0; i < m; i++)
                             for (size_t j = 0; j < n; j++)
                                 c[i * ldc + j] = edge[i * nr + j];

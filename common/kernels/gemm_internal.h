@@ -6,7 +6,7 @@
  *   gemm_threads_used           how many threads the last product ran on
  *   GemmBlocking                the block sizes of the path in use (mr x nr micro-tile, mc, kc,
  *                               nc cache blocks), so tests can aim at every block edge
- *   gemm_kernel_*               the micro-kernels: C tile (mr x nr) = [C +] a-sliver . b-sliver
+ *   gemm_kernel_*               the micro-kernels: C tile (mr x nr) = [C +] A sliver . B sliver
  */
 #ifndef DLFS_GEMM_INTERNAL_H
 #define DLFS_GEMM_INTERNAL_H
@@ -32,15 +32,16 @@ GemmBlocking gemm_blocking_f32(void);
 int gemm_threads_used(void);
 
 /* A micro-kernel: for the mr x nr tile c (row stride ldc, row-major),
- *   acc[i][j] = load ? c[i*ldc + j] : 0;  acc[i][j] = fma(A(i, k), b[k*nr + j], acc[i][j])
+ *   acc[i][j] = load ? c[i*ldc + j] : 0;  acc[i][j] = fma(A(i, k), b[k*ldb + j], acc[i][j])
  *   for k = 0 .. kc-1 in order;  c[i*ldc + j] = acc[i][j].
- * b is a packed sliver of B (kc rows of nr). With lda = 0, a is a packed sliver of A (kc
- * columns of mr values): A(i, k) = a[k*mr + i]; otherwise a is A itself, rows lda apart:
- * A(i, k) = a[i*lda + k] (used when A would be packed only to be read a few times). */
-typedef void GemmKernelF64(size_t kc, const double *a, size_t lda, const double *b, double *c,
-                           size_t ldc, int load);
-typedef void GemmKernelF32(size_t kc, const float *a, size_t lda, const float *b, float *c,
-                           size_t ldc, int load);
+ * With lda = 0, a is a packed sliver of A (kc columns of mr values): A(i, k) = a[k*mr + i];
+ * otherwise a is A itself, rows lda apart: A(i, k) = a[i*lda + k]. b is a packed sliver of B
+ * (ldb = nr) or B itself (ldb = its row stride). A and B are read in place when packing
+ * them would cost about as much as using them (few kernel calls read each). */
+typedef void GemmKernelF64(size_t kc, const double *a, size_t lda, const double *b, size_t ldb,
+                           double *c, size_t ldc, int load);
+typedef void GemmKernelF32(size_t kc, const float *a, size_t lda, const float *b, size_t ldb,
+                           float *c, size_t ldc, int load);
 
 /* The largest micro-tile of any path (for the edge-tile buffer). */
 #define GEMM_MAX_MR 12

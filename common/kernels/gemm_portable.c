@@ -10,13 +10,14 @@
 #define NR GEMM_PORTABLE_NR
 
 #define PORTABLE_KERNEL(NAME, T, FMA)                                                        \
-    void NAME(size_t kc, const T *a, size_t lda, const T *b, T *c, size_t ldc, int load)    \
+    void NAME(size_t kc, const T *a, size_t lda, const T *b, size_t ldb, T *c, size_t ldc,  \
+              int load)                                                                      \
     {                                                                                        \
         T acc[MR][NR];                                                                       \
         for (size_t i = 0; i < MR; i++)                                                      \
             for (size_t j = 0; j < NR; j++)                                                  \
                 acc[i][j] = load ? c[i * ldc + j] : (T)0;                                    \
-        for (size_t k = 0; k < kc; k++, b += NR)                                             \
+        for (size_t k = 0; k < kc; k++, b += ldb)                                            \
             for (size_t i = 0; i < MR; i++) {                                                \
                 const T aik = lda ? a[i * lda + k] : a[k * MR + i];                          \
                 for (size_t j = 0; j < NR; j++)                                              \

@@ -56,7 +56,7 @@ int gemm_x86_has_avx512(void)
 
 #define KERNEL(NAME, TARGET, T, MR, ROWS)                                                   \
     __attribute__((target(TARGET))) void NAME(size_t kc, const T *a, size_t lda, const T *b,\
-                                              T *c, size_t ldc, int load)                   \
+                                              size_t ldb, T *c, size_t ldc, int load)       \
     {                                                                                       \
         ROWS(DECL)                                                                          \
         ROWS(PREFETCHC)                                                                     \
@@ -66,13 +66,13 @@ int gemm_x86_has_avx512(void)
             ROWS(ZEROC)                                                                     \
         }                                                                                   \
         if (lda == 0)                                                                       \
-            for (size_t k = 0; k < kc; k++, a += (MR), b += 2 * W) {                        \
+            for (size_t k = 0; k < kc; k++, a += (MR), b += ldb) {                           \
                 const V b0 = VLOAD(b), b1 = VLOAD(b + W);                                   \
                 ROWS(STEP)                                                                  \
             }                                                                               \
         else {                                                                              \
             ROWS(ROWPTR)                                                                    \
-            for (size_t k = 0; k < kc; k++, b += 2 * W) {                                   \
+            for (size_t k = 0; k < kc; k++, b += ldb) {                                      \
                 const V b0 = VLOAD(b), b1 = VLOAD(b + W);                                   \
                 ROWS(STEPR)                                                                 \
             }                                                                               \
@@ -81,7 +81,7 @@ int gemm_x86_has_avx512(void)
     }
 
 /* The same for a tile only W columns wide (one vector per row), for the last columns of C
- * when W or fewer are left: it reads the first W of each packed B row of 2W values. */
+ * when W or fewer are left: it reads the first W of each row of the B sliver. */
 #define DECL1(i) V c##i##_0;
 #define LOADC1(i) c##i##_0 = VLOAD(c + (i) * ldc);
 #define ZEROC1(i) c##i##_0 = VZERO();
@@ -91,7 +91,7 @@ int gemm_x86_has_avx512(void)
 
 #define KERNEL_HALF(NAME, TARGET, T, MR, ROWS)                                              \
     __attribute__((target(TARGET))) void NAME(size_t kc, const T *a, size_t lda, const T *b,\
-                                              T *c, size_t ldc, int load)                   \
+                                              size_t ldb, T *c, size_t ldc, int load)       \
     {                                                                                       \
         ROWS(DECL1)                                                                         \
         if (load) {                                                                         \
@@ -100,13 +100,13 @@ int gemm_x86_has_avx512(void)
             ROWS(ZEROC1)                                                                    \
         }                                                                                   \
         if (lda == 0)                                                                       \
-            for (size_t k = 0; k < kc; k++, a += (MR), b += 2 * W) {                        \
+            for (size_t k = 0; k < kc; k++, a += (MR), b += ldb) {                           \
                 const V b0 = VLOAD(b);                                                      \
                 ROWS(STEP1)                                                                 \
             }                                                                               \
         else {                                                                              \
             ROWS(ROWPTR)                                                                    \
-            for (size_t k = 0; k < kc; k++, b += 2 * W) {                                   \
+            for (size_t k = 0; k < kc; k++, b += ldb) {                                      \
                 const V b0 = VLOAD(b);                                                      \
                 ROWS(STEPR1)                                                                \
             }                                                                               \
@@ -194,9 +194,10 @@ KERNEL_HALF(gemm_kernel_f32_avx2_half, "avx2,fma", float, 6, ROWS6)
 #include <stdlib.h>
 
 #define NEVER(NAME, T)                                                                      \
-    void NAME(size_t kc, const T *a, size_t lda, const T *b, T *c, size_t ldc, int load)    \
+    void NAME(size_t kc, const T *a, size_t lda, const T *b, size_t ldb, T *c, size_t ldc,  \
+              int load)                                                                     \
     {                                                                                       \
-        (void)kc, (void)a, (void)lda, (void)b, (void)c, (void)ldc, (void)load;              \
+        (void)kc, (void)a, (void)lda, (void)b, (void)ldb, (void)c, (void)ldc, (void)load;   \
         abort();                                                                            \
     }
 NEVER(gemm_kernel_f64_avx2, double)
