@@ -29,7 +29,13 @@
  * at most 64 slivers of B wide (x . W with 50 outputs, chapter 7's im2col products; on
  * this machine reading A's rows in place measured faster even for 1024^3), and B, when
  * not transposed and C is at most 5 slivers of A high (a thread's share of a batch of 100),
- * are then read in place; only a last, partial sliver is packed (zero-padded).
+ * are then read in place; only a last, partial sliver is packed (zero-padded). The last
+ * nr/2 or fewer columns of C go to a half-width kernel (mr x nr/2), so N = 50 or 100 does
+ * not multiply much padding.
+ * Threads: C is cut into tm x tn rectangles of whole micro-tiles, tm and tn chosen so the
+ * slowest thread has the least work (its share plus packing its rows of A and columns of
+ * B); each thread runs the loops above on its rectangle. Below 2^17 multiply-adds a product
+ * stays on one thread.
  * Sizes: kc x nr (one B sliver) about half of the 48 KiB L1; mc x kc (the A block) about
  * half of the 2 MiB L2; nc x kc (the B panel) in the L3.
  *
