@@ -25,6 +25,10 @@
  *                   atomically (a run killed while saving leaves the previous FILE).
  * --time            a last line "seconds S test_acc A train_acc B" (the training loop, data
  *                   loading excluded), as tests/bench/train_numpy.py prints.
+ * Checked before anything is trained: the images are 28x28, --save and --out can be
+ * written, and --hidden with --batch needs at most 1 GiB (TRAIN_MAX_BYTES) for the network,
+ * its gradient and the scratch space (with --save, at most a weight file's 4,194,304
+ * parameters), so a bad value costs a line on stderr, not an hour or the machine's memory.
  *
  * Run: build/bin/ch04_two_layer_net [--iters N] [--batch N] [--lr X] [--hidden 50[,100]]
  *        [--seed N] [--numerical] [--gradient-check] [--save FILE] [--data DIR] [--out DIR]

@@ -1007,30 +1007,31 @@ int pickle_read_checked(const ByteSource *src, ArrayCheck check, void *ctx, Arra
 {
     assert(src && out && err && "pickle_read_checked: NULL argument");
     *out = (ArrayList){ 0, NULL };
-    size_t want = 0;
-    if (src->fd < 0) {
-        if (src->size > SIZE_MAX)
-            return set_error(err, "%s: too large", src->name);
-        return parse(src->mem ? src->mem : (const unsigned char *)"", (size_t)src->size,
-                     (size_t)src->size, src->name, check, ctx, out, err, &want);
-    }
-    const size_t total = src->size > SIZE_MAX ? SIZE_MAX : (size_t)src->size;
-    size_t len = total < PICKLE_FIRST_READ ? total : PICKLE_FIRST_READ;
+    if (src->size > SIZE_MAX)
+        return set_error(err, "%s: too large", src->name);
+    /* A buffer in memory is read the same way as a file, its first bytes first (without a
+     * copy), so tests and fuzzing go through the same path as a real file. */
+    const int in_memory = src->fd < 0;
+    const size_t total = (size_t)src->size;
+    size_t len = total < PICKLE_FIRST_READ ? total : PICKLE_FIRST_READ, have = 0, want = 0;
     unsigned char *buf = NULL;
-    size_t have = 0;
     for (;;) {
-        unsigned char *b = realloc(buf, len ? len : 1);
-        if (!b) {
-            free(buf);
-            return set_error(err, "%s: out of memory reading %zu bytes", src->name, len);
+        if (!in_memory) {
+            unsigned char *b = realloc(buf, len ? len : 1);
+            if (!b) {
+                free(buf);
+                return set_error(err, "%s: out of memory reading %zu bytes", src->name, len);
+            }
+            buf = b;
+            if (byte_source_read(src, have, buf + have, len - have, err) != 0) {
+                free(buf);
+                return -1;
+            }
+            have = len;
         }
-        buf = b;
-        if (byte_source_read(src, have, buf + have, len - have, err) != 0) {
-            free(buf);
-            return -1;
-        }
-        have = len;
-        int rc = parse(buf, len, total, src->name, check, ctx, out, err, &want);
+        const unsigned char *bytes = in_memory ? (src->mem ? src->mem : (const unsigned char *)"")
+                                               : buf;
+        int rc = parse(bytes, len, total, src->name, check, ctx, out, err, &want);
         if (rc == 0 || want == 0) {
             free(buf);
             return rc;
