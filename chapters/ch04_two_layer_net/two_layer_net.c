@@ -15,6 +15,10 @@
  *        The data of figures 4-11 (loss per iteration) and 4-12 (accuracy per epoch) go to
  *        <out>/ch04_two_layer_net_loss.dat and _acc.dat (plots/fig4-11.gp, fig4-12.gp).
  * On a terminal a progress bar shows iterations per second and the time left.
+ * Checked before anything is trained: the images are 28x28, --save and --out can be
+ * written, and --hidden with --batch needs at most 1 GiB (TRAIN_MAX_BYTES) for the network,
+ * its gradient and the scratch space (with --save, at most a weight file's 4,194,304
+ * parameters), so a bad value costs a line on stderr, not an hour or the machine's memory.
  *
  * --numerical       train with network.numerical_gradient instead (the line the book leaves
  *                   commented out): seconds per iteration instead of a fraction of a ms.
@@ -25,10 +29,6 @@
  *                   atomically (a run killed while saving leaves the previous FILE).
  * --time            a last line "seconds S test_acc A train_acc B" (the training loop, data
  *                   loading excluded), as tests/bench/train_numpy.py prints.
- * Checked before anything is trained: the images are 28x28, --save and --out can be
- * written, and --hidden with --batch needs at most 1 GiB (TRAIN_MAX_BYTES) for the network,
- * its gradient and the scratch space (with --save, at most a weight file's 4,194,304
- * parameters), so a bad value costs a line on stderr, not an hour or the machine's memory.
  *
  * Run: build/bin/ch04_two_layer_net [--iters N] [--batch N] [--lr X] [--hidden 50[,100]]
  *        [--seed N] [--numerical] [--gradient-check] [--save FILE] [--data DIR] [--out DIR]
@@ -231,24 +231,33 @@ static Settings parse_settings(int argc, char **argv, const char *data, const ch
         .numerical = numerical != NULL, .gradient_check = check != NULL, .time = timing != NULL,
     };
     s.nsizes = parse_hidden(hidden, 784, 10, s.sizes);
-    /* network_work_new and network_zeros_like sizes, counted before they are allocated */
+    return s;
+}
+
+/* --hidden and --batch: the memory network_init, network_zeros_like and network_work_new
+ * will take, counted before they allocate it (the book's sizes take a few MB). */
+static void check_training_memory(const Settings *s)
+{
+    char hidden[NETWORK_MAX_LAYERS * 8 + 1] = "";
+    for (size_t i = 1; i + 1 < s->nsizes; i++)
+        snprintf(hidden + strlen(hidden), sizeof hidden - strlen(hidden), "%s%zu",
+                 i > 1 ? "," : "", s->sizes[i]);
     double params = 0, activations = 0, widest = 0;
-    for (size_t i = 0; i + 1 < s.nsizes; i++) {
-        params += (double)s.sizes[i] * (double)s.sizes[i + 1] + (double)s.sizes[i + 1];
-        activations += (double)s.sizes[i + 1];
-        widest = fmax(widest, (double)s.sizes[i + 1]);
+    for (size_t i = 0; i + 1 < s->nsizes; i++) {
+        params += (double)s->sizes[i] * (double)s->sizes[i + 1] + (double)s->sizes[i + 1];
+        activations += (double)s->sizes[i + 1];
+        widest = fmax(widest, (double)s->sizes[i + 1]);
     }
-    const double rows = (double)s.batch_size;
+    const double rows = (double)s->batch_size;
     const double bytes = 8 * (2 * params + rows * (activations + 2 * widest) +
                               widest * fmax(rows, widest));
     if (bytes > TRAIN_MAX_BYTES)
         die("--hidden: '%s' with --batch %zu needs %.0f MiB for the parameters, gradients and "
-            "scratch space, more than the %.0f MiB bound", hidden, s.batch_size,
+            "scratch space, more than the %.0f MiB bound", hidden, s->batch_size,
             ceil(bytes / (1 << 20)), TRAIN_MAX_BYTES / (1 << 20));
-    if (s.save && params > (double)ARRAYS_MAX_VALUES)
+    if (s->save && params > (double)ARRAYS_MAX_VALUES)
         die("--hidden: '%s' has %.0f parameters, more than the %zu a weight file may hold "
             "(--save)", hidden, params, ARRAYS_MAX_VALUES);
-    return s;
 }
 
 /* train_neuralnet.py: the book's loop, on network, with the batches drawn from rng. */
@@ -319,6 +328,7 @@ int main(int argc, char **argv)
     char *default_data = project_path("data/mnist"), *default_out = project_path("build/plots");
     const Settings s = parse_settings(argc, argv, default_data, default_out);
     char err[ERR_LEN];
+    check_training_memory(&s);
     if (s.save && atomic_probe(s.save, err) != 0)    /* fail now, not after the training */
         die("%s", err);
     if (!s.gradient_check) {                        /* the figure data too */

@@ -7,6 +7,7 @@
  * many images as there are labels before any pixel memory is allocated.
  */
 #include "formats/mnist.h"
+#include "formats/bytes.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -15,10 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <sys/stat.h>
 #include <zlib.h>
-
-#include "formats/bytes.h"
 
 typedef struct {
     uint32_t magic;
@@ -237,8 +235,7 @@ static int read_idx(const char *path, const IdxKind *k, size_t expect_count,
 {
     *out = NULL;
     *out_len = 0;
-    struct stat st;
-    if (stat(path, &st) != 0)
+    if (access(path, F_OK) != 0)
         return set_error(err, "%s: %s (run `make data`)", path, strerror(errno));
     /* a FIFO, a device or a directory is refused, never opened (a FIFO would block) */
     const int fd = open_regular_file(path, "an IDX file (run `make data`)", err);
