@@ -411,6 +411,26 @@ ROW(ch04_two_layer_net_out_empty, "ch04_two_layer_net", "--out|",
 ROW(ch03_mnist_lr_like_options_leading_space, "ch03_mnist", "--batch| 10",
     "--batch: ' 10' is not an integer in [1, 10000] (see --help)", 1)
 
+/* npz_list reads the names and shapes of the 31 MB bomb from its .npy headers alone */
+Test(bad_input2, npz_list_reads_only_the_headers_of_a_bomb)
+{
+    char *path = in_T("w/chain_bomb.npz"), err[ERR_LEN];
+    ArrayInfo *info;
+    size_t n;
+    struct rusage before, after;
+    getrusage(RUSAGE_SELF, &before);
+    cr_assert_eq(npz_list(path, &info, &n, err), 0, "%s", err);
+    getrusage(RUSAGE_SELF, &after);
+    cr_assert_eq(n, 2);
+    cr_expect(strcmp(info[0].name, "W1") == 0 && info[0].ndim == 2 && info[0].shape[0] == 784 &&
+              info[0].shape[1] == 5000 && info[0].size == 3920000);
+    cr_expect(strcmp(info[1].name, "b1") == 0 && info[1].ndim == 1 && info[1].shape[0] == 50);
+    cr_expect_lt(after.ru_maxrss - before.ru_maxrss, 8 * 1024L,
+                 "listing grew the peak by %ld KiB", after.ru_maxrss - before.ru_maxrss);
+    free(info);
+    free(path);
+}
+
 /* 28x28 images that are all blank: trains, cleanly (the sanitizer build runs this too) */
 Test(bad_input2, ch04_two_layer_net_all_blank_images)
 {

@@ -168,6 +168,8 @@ Test(weights, refuses_what_is_not_a_regular_file)
     cr_expect_str_eq(err, want);
     cr_assert_eq(weights_load("/dev/null", &l, err), -1);
     cr_expect_str_eq(err, "/dev/null: is a character device, not a weight file");
+    cr_assert_eq(weights_load_arrays("/dev/null", &l, err), -1);     /* the ch08 branch's name */
+    cr_expect_str_eq(err, "/dev/null: is a character device, not a weight file");
     snprintf(path, sizeof path, "%s/fifo.pkl", dir);
     cr_assert_eq(mkfifo(path, 0600), 0);
     cr_assert_eq(weights_load(path, &l, err), -1);      /* returns at once: never opened */

@@ -32,3 +32,8 @@ int weights_load(const char *path, ArrayList *out, char err[ERR_LEN])
 {
     return weights_load_checked(path, NULL, NULL, out, err);
 }
+
+int weights_load_arrays(const char *path, ArrayList *out, char err[ERR_LEN])
+{
+    return weights_load_checked(path, NULL, NULL, out, err);
+}

@@ -23,6 +23,10 @@
  * owning the arrays (arraylist_free), or -1 with err set and *out empty. */
 int weights_load(const char *path, ArrayList *out, char err[ERR_LEN]);
 
+/* The same under the name the ch08 branch's stopgap weights.h gave it (its callers keep
+ * compiling when the branches merge). */
+int weights_load_arrays(const char *path, ArrayList *out, char err[ERR_LEN]);
+
 /* The same, with check (may be NULL) called with every array's name and shape, from the
  * headers, before any value is read or inflated: a caller whose arrays must fit together
  * (a network's shapes chain) refuses a hostile file at the cost of its headers. */
