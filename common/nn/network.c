@@ -13,55 +13,9 @@
 #include "nn/gradient.h"
 #include "formats/weights.h"
 
-int network_from_arrays(Network *net, const ArrayList *arrays, const char *file, char *err)
-{
-    memset(net, 0, sizeof *net);
-    const NamedArray *W[NETWORK_MAX_LAYERS], *b[NETWORK_MAX_LAYERS];
-    size_t n = 0;
-    char name[24];
-    for (;; n++) {
-        snprintf(name, sizeof name, "W%zu", n + 1);
-        const NamedArray *w = arraylist_find(arrays, name);
-        if (!w)
-            break;
-        if (n == NETWORK_MAX_LAYERS)
-            return set_error(err, "%s: more than %d layers", file, NETWORK_MAX_LAYERS);
-        W[n] = w;
-        snprintf(name, sizeof name, "b%zu", n + 1);
-        if (!(b[n] = arraylist_find(arrays, name)))
-            return set_error(err, "%s: W%zu has no bias b%zu", file, n + 1, n + 1);
-    }
-    if (n == 0)
-        return set_error(err, "%s: no array named W1 (expected W1, b1, W2, b2, ...)", file);
-    if (arrays->count != 2 * n)
-        return set_error(err, "%s: expected exactly W1..W%zu and b1..b%zu, found %zu arrays",
-                         file, n, n, arrays->count);
-    /* Validate every shape before copying anything. */
-    for (size_t i = 0; i < n; i++) {
-        if (W[i]->ndim != 2 || b[i]->ndim != 1)
-            return set_error(err, "%s: W%zu must be 2-D and b%zu 1-D (they are %d-D and %d-D)",
-                             file, i + 1, i + 1, W[i]->ndim, b[i]->ndim);
-        if (W[i]->shape[0] == 0 || W[i]->shape[1] == 0)
-            return set_error(err, "%s: W%zu is empty", file, i + 1);
-        if (b[i]->shape[0] != W[i]->shape[1])
-            return set_error(err, "%s: shapes don't chain: W%zu is (%zu, %zu) but b%zu is (%zu,)",
-                             file, i + 1, W[i]->shape[0], W[i]->shape[1], i + 1, b[i]->shape[0]);
-        if (i > 0 && W[i]->shape[0] != W[i - 1]->shape[1])
-            return set_error(err,
-                             "%s: shapes don't chain: W%zu is (%zu, %zu) but W%zu is (%zu, %zu)",
-                             file, i, W[i - 1]->shape[0], W[i - 1]->shape[1], i + 1,
-                             W[i]->shape[0], W[i]->shape[1]);
-    }
-    for (size_t i = 0; i < n; i++) {
-        net->W[i] = matrix_from(W[i]->shape[0], W[i]->shape[1], W[i]->data);
-        net->b[i] = matrix_from(1, b[i]->shape[0], b[i]->data);
-    }
-    net->nlayers = n;
-    return 0;
-}
-
-/* The checks of network_from_arrays on names and shapes alone (an ArrayCheck): a weight
- * file whose shapes don't chain is refused from its headers, before its data are read. */
+/* What network_from_arrays checks, on names and shapes alone (an ArrayCheck, so that
+ * network_load refuses a weight file whose shapes don't chain from its headers, before its
+ * data are read): W1, b1, ... Wn, bn and nothing else, Wi 2-D, bi 1-D, the shapes chained. */
 static int check_network_shapes(const ArrayInfo *a, size_t count, const char *file, void *ctx,
                                 char *err)
 {
@@ -105,6 +59,38 @@ static int check_network_shapes(const ArrayInfo *a, size_t count, const char *fi
                              file, i, W[i - 1]->shape[0], W[i - 1]->shape[1], i + 1,
                              W[i]->shape[0], W[i]->shape[1]);
     }
+    return 0;
+}
+
+int network_from_arrays(Network *net, const ArrayList *arrays, const char *file, char *err)
+{
+    memset(net, 0, sizeof *net);
+    ArrayInfo *info = calloc(arrays->count ? arrays->count : 1, sizeof *info);
+    if (!info)
+        return set_error(err, "%s: out of memory", file);
+    for (size_t i = 0; i < arrays->count; i++) {
+        const NamedArray *a = &arrays->items[i];
+        memcpy(info[i].name, a->name, sizeof info[i].name);
+        info[i].ndim = a->ndim;
+        memcpy(info[i].shape, a->shape, sizeof info[i].shape);
+        info[i].size = a->size;
+    }
+    const int rc = check_network_shapes(info, arrays->count, file, NULL, err);
+    free(info);
+    if (rc != 0)
+        return -1;
+    size_t n = 0;
+    for (char name[24];; n++) {     /* checked: W1, b1, ... are there and chain */
+        snprintf(name, sizeof name, "W%zu", n + 1);
+        const NamedArray *W = arraylist_find(arrays, name);
+        if (!W)
+            break;
+        snprintf(name, sizeof name, "b%zu", n + 1);
+        const NamedArray *b = arraylist_find(arrays, name);
+        net->W[n] = matrix_from(W->shape[0], W->shape[1], W->data);
+        net->b[n] = matrix_from(1, b->shape[0], b->data);
+    }
+    net->nlayers = n;
     return 0;
 }
 
