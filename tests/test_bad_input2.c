@@ -268,6 +268,22 @@ static void make_fixtures(void)
     write_file("w/sparse.pkl", "\x80\x02", 2, (off_t)800 << 20);
     write_file("w/sparse.npz", "PK\x03\x04", 4, (off_t)1536 << 20);
     write_str_shape_pickle("w/str_shape.pkl");
+    /* BINBYTES8 claiming 700 MB in an 800 MB sparse file: the length is checked, not read */
+    write_file("w/long_bytes.pkl", "\x80\x04\x8e\x00\x2f\xb9\x29\x00\x00\x00\x00", 11,
+               (off_t)800 << 20);
+    /* a 1.5 GB sparse file whose end record claims a central directory of 1.4 GB */
+    {
+        unsigned char end[22] = { 0 };
+        const off_t size = (off_t)1536 << 20;
+        put_le32(end, 0x06054b50u), put_le16(end + 8, 1), put_le16(end + 10, 1);
+        put_le32(end + 12, (uint32_t)(size - 22 - 1000)), put_le32(end + 16, 1000);
+        write_file("w/huge_directory.npz", "PK\x03\x04", 4, size);
+        char *path = in_T("w/huge_directory.npz");
+        int fd = open(path, O_WRONLY);
+        cr_assert(fd >= 0 && pwrite(fd, end, 22, size - 22) == 22);
+        close(fd);
+        free(path);
+    }
     char *fifo = in_T("w/fifo.pkl");
     cr_assert_eq(mkfifo(fifo, 0644), 0);
     free(fifo);
@@ -363,6 +379,12 @@ ROW(ch03_mnist_sparse_800MB_pickle, "ch03_mnist", W "{T}/w/sparse.pkl",
     "{T}/w/sparse.pkl: unknown opcode 0x00 at byte 2", 0)
 ROW(ch03_mnist_sparse_1500MB_zip, "ch03_mnist", W "{T}/w/sparse.npz",
     "{T}/w/sparse.npz: truncated or not a ZIP file: no end-of-central-directory record", 0)
+ROW(ch03_mnist_pickle_bytes_longer_than_the_bound, "ch03_mnist", W "{T}/w/long_bytes.pkl",
+    "{T}/w/long_bytes.pkl: a pickle of more than 34603008 bytes (reading needs the first "
+    "700002059 of its 838860800); a weight file holds at most 4194304 values", 0)
+ROW(ch03_mnist_zip_directory_of_1_4_GB, "ch03_mnist", W "{T}/w/huge_directory.npz",
+    "{T}/w/huge_directory.npz: a central directory of 1610611714 bytes, more than the 4194304 "
+    "a weight file may have", 0)
 ROW(ch03_mnist_pickle_shape_holds_a_string, "ch03_mnist", W "{T}/w/str_shape.pkl",
     "{T}/w/str_shape.pkl: array shape ('784', 1) at byte 6414 is not a tuple of sizes: item 0 "
     "is a str", 0)
