@@ -37,6 +37,7 @@ int main(int argc, char **argv)
     };
     parse_options(argc, argv, "Step, sigmoid and ReLU (book 3.2); data for figures 3-6 to 3-9.",
                   opts, 1);
+    out = path_option_or_die("--out", "DIR", out);
 
     printf("step_function(np.array([-1.0, 1.0, 2.0]))\n");
     print_step((const double[]){ -1.0, 1.0, 2.0 }, 3);

@@ -45,7 +45,7 @@ static char *find_weights(const char *given)
         return xstrdup(given);
     for (size_t i = 0; i < sizeof weight_candidates / sizeof weight_candidates[0]; i++) {
         char *p = project_path(weight_candidates[i]);
-        if (file_exists(p))
+        if (p && file_exists(p))
             return p;
         free(p);
     }
@@ -118,6 +118,8 @@ int main(int argc, char **argv)
     };
     parse_options(argc, argv, "MNIST inference with the book's trained network (book 3.6).",
                   opts, sizeof opts / sizeof opts[0]);
+    data = path_option_or_die("--data", "DIR", data);
+    out = path_option_or_die("--out", "DIR", out);
     const size_t batch_size = (size_t)parse_long_option("--batch", batch_opt, 1, 10000);
     char err[ERR_LEN];
 

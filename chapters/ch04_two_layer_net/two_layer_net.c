@@ -213,7 +213,8 @@ static Settings parse_settings(int argc, char **argv, const char *data, const ch
         .learning_rate = parse_double_option("--lr", lr, 0.0, 100.0),
         .weight_init_std = parse_double_option("--weight-init-std", std, 0.0, 100.0),
         .seed = (uint32_t)parse_long_option("--seed", seed, 0, 4294967295L),
-        .data = data, .out = out, .save = save,
+        .data = path_option_or_die("--data", "DIR", data),
+        .out = path_option_or_die("--out", "DIR", out), .save = save,
         .numerical = numerical != NULL, .gradient_check = check != NULL, .time = timing != NULL,
     };
     s.nsizes = parse_hidden(hidden, 784, 10, s.sizes);
