@@ -113,3 +113,22 @@ Test(ch03_mnist, missing_weights_file_is_a_one_line_error)
     run_result_free(&r);
     remove_temp_dir(dir);
 }
+
+/* 3.6.1's four shapes, and 3.6.3's np.argmax and y == t demos, with whatever weights the
+ * project has (the demos do not depend on them). */
+Test(ch03_mnist, shapes_argmax_and_comparison_as_book)
+{
+    char *dir = make_temp_dir(), args[512];
+    snprintf(args, sizeof args, "--out %s", dir);
+    char *out = run_ok("ch03_mnist", args);
+    static const char *const lines[] = {
+        ("x_train.shape = (60000, 784)\nt_train.shape = (60000,)\n"
+         "x_test.shape = (10000, 784)\nt_test.shape = (10000,)\n"),
+        "y = np.argmax(x, axis=1)\nprint(y)\n[1 2 1 0]\n",
+        "print(y==t)\n[ True  True False  True]\nnp.sum(y==t)\n3\n",
+    };
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
+        cr_expect(strstr(out, lines[i]), "lacks:\n%s\nin:\n%s", lines[i], out);
+    free(out);
+    remove_temp_dir(dir);
+}

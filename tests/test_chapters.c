@@ -39,9 +39,9 @@ Test(ch03_activations, bool_array_and_astype)
     char *dir = make_temp_dir(), args[512];
     snprintf(args, sizeof args, "--out %s", dir);
     static const char *const lines[] = {
-        "x = np.array([-1.0, 1.0, 2.0])\n[-1.  1.  2.]\n"
-        "y = x > 0\n[False  True  True]\n"
-        "y = y.astype(np.int)\n[0 1 1]\n",
+        ("x = np.array([-1.0, 1.0, 2.0])\n[-1.  1.  2.]\n"
+         "y = x > 0\n[False  True  True]\n"
+         "y = y.astype(np.int)\n[0 1 1]\n"),
     };
     expect_lines("ch03_activations", args, lines, 1);
     remove_temp_dir(dir);
