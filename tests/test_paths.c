@@ -101,11 +101,15 @@ static void check_project(const char *log, const char *p)
     expect_file(path, "# written by ch03_activations");
     free(out);
 
-    out = run_in(p, "ch03_mnist", "");
-    snprintf(want, sizeof want, "img_show: wrote %s/build/plots/mnist_digit.pgm\n", p);
-    cr_expect(strstr(out, want), "ch03_mnist printed: %s", out);
-    cr_expect(strstr(out, "\nAccuracy:0.9"), "ch03_mnist printed: %s", out);
-    free(out);
+    if (access(DLFS_SOURCE_DIR "/data/mnist/t10k-images-idx3-ubyte.gz", R_OK) == 0) {
+        out = run_in(p, "ch03_mnist", "");
+        snprintf(want, sizeof want, "img_show: wrote %s/build/plots/mnist_digit.pgm\n", p);
+        cr_expect(strstr(out, want), "ch03_mnist printed: %s", out);
+        cr_expect(strstr(out, "\nAccuracy:0.9"), "ch03_mnist printed: %s", out);
+        free(out);
+    } else {
+        cr_log_warn("data/mnist is missing (make data): ch03_mnist not run from %s", p);
+    }
 
     /* the Makefile's plot step, from a fresh stamp */
     snprintf(path, sizeof path, "%s/build/plots/ch03_activations.stamp", p);
