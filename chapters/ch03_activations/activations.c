@@ -41,7 +41,7 @@ int main(int argc, char **argv)
     };
     parse_options(argc, argv, "Step, sigmoid and ReLU (book 3.2); data for figures 3-6 to 3-9.",
                   opts, 1);
-    out = path_option_or_die("--out", "DIR", out);
+    out = path_option_or_die("--out", "DIR", out, default_out);
 
     /* 3.2.3: x > 0 is a bool array; astype turns it into the int array step_function returns */
     const double xs[3] = { -1.0, 1.0, 2.0 };

@@ -42,14 +42,16 @@ static int file_exists(const char *path)
     return stat(path, &st) == 0;
 }
 
-/* --weights, else the first candidate that exists, else NULL. Returns a malloc'd path. */
+/* --weights, else the first candidate that exists in the project (none when the program runs
+ * outside it), else NULL. Returns a malloc'd path. */
 static char *find_weights(const char *given)
 {
     if (given)
         return xstrdup(given);
-    for (size_t i = 0; i < sizeof weight_candidates / sizeof weight_candidates[0]; i++) {
+    const size_t n = project_found() ? sizeof weight_candidates / sizeof weight_candidates[0] : 0;
+    for (size_t i = 0; i < n; i++) {
         char *p = project_path(weight_candidates[i]);
-        if (p && file_exists(p))
+        if (file_exists(p))
             return p;
         free(p);
     }
@@ -148,8 +150,8 @@ int main(int argc, char **argv)
     };
     parse_options(argc, argv, "MNIST inference with the book's trained network (book 3.6).",
                   opts, sizeof opts / sizeof opts[0]);
-    data = path_option_or_die("--data", "DIR", data);
-    out = path_option_or_die("--out", "DIR", out);
+    data = path_option_or_die("--data", "DIR", data, default_data);
+    out = path_option_or_die("--out", "DIR", out, default_out);
     const size_t batch_size = (size_t)parse_long_option("--batch", batch_opt, 1, 10000);
     char err[ERR_LEN];
 

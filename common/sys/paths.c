@@ -89,7 +89,7 @@ const char *project_root(void)
     static char root[PATH_MAX];
     static int searched;
     if (searched)
-        return root[0] ? root : NULL;
+        return root;
     searched = 1;
     /* The path the program was started by (execve's file name), symlinks kept. */
     const char *execfn = (const char *)getauxval(AT_EXECFN);
@@ -107,9 +107,11 @@ const char *project_root(void)
         if (find_project_above(root))
             return root;
     }
-    root[0] = '\0';
-    return NULL;
+    strcpy(root, ".");
+    return root;
 }
+
+int project_found(void) { return strcmp(project_root(), ".") != 0; }
 
 char *path_join(const char *dir, const char *name)
 {
@@ -119,17 +121,13 @@ char *path_join(const char *dir, const char *name)
     return p;
 }
 
-char *project_path(const char *rel)
-{
-    const char *root = project_root();
-    return root ? path_join(root, rel) : NULL;
-}
+char *project_path(const char *rel) { return path_join(project_root(), rel); }
 
-const char *path_option_or_die(const char *option, const char *placeholder, const char *value)
+const char *path_option_or_die(const char *option, const char *placeholder, const char *value,
+                               const char *default_value)
 {
-    if (value)
+    if (value != default_value || project_found())
         return value;
-    project_root();
     die("%s: not given, and %s is not inside dlfs-c (no directory with common/ and data/ "
         "above it): pass %s %s", option, started_as[0] ? started_as : progname(), option,
         placeholder);
