@@ -58,6 +58,32 @@ static char *find_weights(const char *given)
     return NULL;
 }
 
+/* 3.6.3: what np.argmax(y, axis=1) and np.sum(p == t) do in count_correct's batched loop */
+static void argmax_and_compare(void)
+{
+    printf("# 3.6.3 np.argmax and ==\n"
+           "x = np.array([[0.1, 0.8, 0.1], [0.3, 0.1, 0.6], [0.2, 0.5, 0.3], [0.8, 0.1, 0.1]])\n"
+           "y = np.argmax(x, axis=1)\nprint(y)\n");
+    Matrix x = matrix_from(4, 3, (const double[]){ 0.1, 0.8, 0.1, 0.3, 0.1, 0.6,
+                                                   0.2, 0.5, 0.3, 0.8, 0.1, 0.1 });
+    size_t p[4];
+    matrix_argmax_rows(p, &x);
+    long y[4];
+    for (int i = 0; i < 4; i++)
+        y[i] = (long)p[i];
+    np_print_int_vector(stdout, y, 4);
+    matrix_free(&x);
+
+    printf("y = np.array([1, 2, 1, 0]); t = np.array([1, 2, 0, 0])\nprint(y==t)\n");
+    const long t[4] = { 1, 2, 0, 0 };
+    bool same[4];
+    long count = 0;
+    for (int i = 0; i < 4; i++)
+        count += same[i] = y[i] == t[i];
+    np_print_bool_vector(stdout, same, 4);
+    printf("np.sum(y==t)\n%ld\n", count);
+}
+
 /* img_show: a 28 x 28 preview in the terminal, two characters per pixel. */
 static void print_preview(const unsigned char *img, size_t rows, size_t cols)
 {
@@ -109,32 +135,6 @@ static size_t count_correct(const Network *network, const MnistBytes *test, size
     matrix_free(&x_batch);
     matrix_free(&y_batch);
     return accuracy_cnt;
-}
-
-/* 3.6.3: what np.argmax(y, axis=1) and np.sum(p == t) do in the batched loop above */
-static void argmax_and_compare(void)
-{
-    printf("# 3.6.3 np.argmax and ==\n"
-           "x = np.array([[0.1, 0.8, 0.1], [0.3, 0.1, 0.6], [0.2, 0.5, 0.3], [0.8, 0.1, 0.1]])\n"
-           "y = np.argmax(x, axis=1)\nprint(y)\n");
-    Matrix x = matrix_from(4, 3, (const double[]){ 0.1, 0.8, 0.1, 0.3, 0.1, 0.6,
-                                                   0.2, 0.5, 0.3, 0.8, 0.1, 0.1 });
-    size_t p[4];
-    matrix_argmax_rows(p, &x);
-    long y[4];
-    for (int i = 0; i < 4; i++)
-        y[i] = (long)p[i];
-    np_print_int_vector(stdout, y, 4);
-    matrix_free(&x);
-
-    printf("y = np.array([1, 2, 1, 0]); t = np.array([1, 2, 0, 0])\nprint(y==t)\n");
-    const long t[4] = { 1, 2, 0, 0 };
-    bool same[4];
-    long count = 0;
-    for (int i = 0; i < 4; i++)
-        count += same[i] = y[i] == t[i];
-    np_print_bool_vector(stdout, same, 4);
-    printf("np.sum(y==t)\n%ld\n", count);
 }
 
 int main(int argc, char **argv)
@@ -201,7 +201,6 @@ int main(int argc, char **argv)
     accuracy_cnt = count_correct(&network, &test, batch_size);
     printf("# 3.6.3 batch_size = %zu\nAccuracy:%s\n", batch_size,
            py_float_repr((double)accuracy_cnt / test.count, repr));
-
     argmax_and_compare();
 
     network_free(&network);
