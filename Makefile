@@ -31,7 +31,7 @@ endif
 # Chapters: every folder chapters/<name>/ with a chapter.mk, which sets SECTION_<name> (the book
 # section as NN.MM, the order `make run` follows), FIGS_<name> (its figures) and optionally
 # RUNARGS_<name> (extra arguments for `make run`: a short run where the book's schedule is long)
-# and FULLARGS_<name> (the book's full schedule, which FULL=1 uses instead; see chapter_args).
+# and FULLARGS_<name> (the book's full schedule, which FULL=1 uses instead).
 include $(wildcard chapters/*/chapter.mk)
 CHAPTERS := $(foreach e,$(sort $(foreach c,$(notdir $(patsubst %/chapter.mk,%,$(wildcard chapters/*/chapter.mk))),$(SECTION_$(c))/$(c))),$(notdir $(e)))
 BINS     := $(CHAPTERS:%=$(BUILD)/bin/%)
@@ -62,9 +62,12 @@ else ifneq ($(filter run run-% plots bench,$(MAKECMDGOALS)),)
 DEPS_GATE := check-deps
 endif
 
-# The arguments a chapter runs with: RUNARGS_<name>, or with FULL=1 FULLARGS_<name> when the
-# chapter.mk sets it (set but empty means the program's own defaults).
-chapter_args = $(if $(filter 1,$(FULL)),$(if $(filter undefined,$(origin FULLARGS_$(1))),$(RUNARGS_$(1)),$(FULLARGS_$(1))),$(RUNARGS_$(1)))
+# FULL=1: every chapter whose chapter.mk sets FULLARGS_<name> (set but empty means the
+# program's own defaults) runs with it in place of RUNARGS_<name>, in make run and make plots.
+ifeq ($(FULL),1)
+$(foreach c,$(CHAPTERS),$(if $(filter undefined,$(origin FULLARGS_$(c))),,\
+  $(eval override RUNARGS_$(c) = $$(FULLARGS_$(c)))))
+endif
 
 .PHONY: all run test plots data bench fuzz memcheck deps check-deps check-test-deps clean help \
         $(CHAPTERS:%=run-%)
@@ -124,14 +127,14 @@ check-test-deps:
 
 # ---- running ---------------------------------------------------------------
 
-# `make run` passes --out to the chapters that draw figures, and the chapter's arguments
-# (chapter_args: RUNARGS_<name>, or FULLARGS_<name> with FULL=1).
+# `make run` passes --out to the chapters that draw figures, and RUNARGS_<name> if set
+# (FULLARGS_<name> with FULL=1, see above).
 # A chapter that exits 77 (ch03_mnist without weights) is reported as skipped.
 
 define run_rule
 run-$(1): check-deps $(BUILD)/bin/$(1)
 	@echo; echo "==== $(1) ===="
-	@$(BUILD)/bin/$(1) $(if $(FIGS_$(1)),--out $(PLOTDIR)) $$(call chapter_args,$(1)); rc=$$$$?; \
+	@$(BUILD)/bin/$(1) $(if $(FIGS_$(1)),--out $(PLOTDIR)) $$(RUNARGS_$(1)); rc=$$$$?; \
 	  if [ $$$$rc = 77 ]; then echo "($(1) skipped: see the hint above)"; else exit $$$$rc; fi
 	$(if $(FIGS_$(1)),@touch $(PLOTDIR)/$(1).stamp)
 endef
@@ -144,10 +147,11 @@ run: check-deps $(BINS)
 
 # ---- figures ---------------------------------------------------------------
 
-# One stamp per chapter: its data files are stale when its program is newer.
+# One stamp per chapter: its data files are stale when its program is newer. The program
+# runs with RUNARGS_<name>, as `make run` runs it (the short schedule of a long training).
 $(PLOTDIR)/%.stamp: $(BUILD)/bin/%
 	@mkdir -p $(@D)
-	$< --out $(PLOTDIR) $(call chapter_args,$*) > /dev/null || [ $$? = 77 ]
+	$< --out $(PLOTDIR) $(RUNARGS_$*) > /dev/null || [ $$? = 77 ]
 	@touch $@
 
 # gnuplot runs in build/plots (which may be a symlink to another disk) on the script's
