@@ -7,6 +7,7 @@
  * date), and runs programs and the Makefile's plot step (one figure: ch03_activations and
  * gnuplot) from there. Nothing is written outside that directory. */
 #include <criterion/criterion.h>
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -193,4 +194,21 @@ Test(paths, copied_program_asks_for_its_paths)
     snprintf(path, sizeof path, "%s/build", dir);
     cr_expect(access(path, F_OK) != 0, "nothing written beside the copy");
     remove_temp_dir(t);
+}
+
+/* The figure scripts run in build/plots, which may be a symlink to another disk: none may
+ * reach the sources by a relative path such as "../../plots/style.gp" (load "style.gp"
+ * finds it through GNUPLOT_LIB). */
+Test(paths, figure_scripts_use_no_relative_paths)
+{
+    glob_t g;
+    cr_assert_eq(glob(DLFS_SOURCE_DIR "/plots/*.gp", 0, NULL, &g), 0, "no plots/*.gp");
+    for (size_t i = 0; i < g.gl_pathc; i++) {
+        char *text = read_text_file(g.gl_pathv[i]);
+        cr_assert(text);
+        cr_expect(!strstr(text, "../"), "%s names a path with ../ (write load \"style.gp\")",
+                  g.gl_pathv[i]);
+        free(text);
+    }
+    globfree(&g);
 }
