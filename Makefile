@@ -30,7 +30,8 @@ endif
 
 # Chapters: every folder chapters/<name>/ with a chapter.mk, which sets SECTION_<name> (the book
 # section as NN.MM, the order `make run` follows), FIGS_<name> (its figures) and optionally
-# RUNARGS_<name> (extra arguments for `make run`).
+# RUNARGS_<name> (extra arguments for `make run`: a short run where the book's schedule is long)
+# and FULLARGS_<name> (the book's full schedule, which FULL=1 uses instead).
 include $(wildcard chapters/*/chapter.mk)
 CHAPTERS := $(foreach e,$(sort $(foreach c,$(notdir $(patsubst %/chapter.mk,%,$(wildcard chapters/*/chapter.mk))),$(SECTION_$(c))/$(c))),$(notdir $(e)))
 BINS     := $(CHAPTERS:%=$(BUILD)/bin/%)
@@ -48,9 +49,25 @@ PLOTDIR  := build/plots
 FIGS     := $(foreach c,$(CHAPTERS),$(FIGS_$(c)))
 PNGS     := $(FIGS:%=$(PLOTDIR)/%.png)
 
-# Debian packages a fresh machine may lack, and how to tell each is there.
-DEPS_PKGS := build-essential pkg-config zlib1g-dev gnuplot-nox libcriterion-dev
-DEPS_HINT := apt-get update && apt-get install -y $(DEPS_PKGS)
+# Debian packages a fresh machine may lack: `make run` needs DEPS_RUN, `make test` DEPS_TEST.
+DEPS_RUN  := build-essential zlib1g-dev gnuplot-nox
+DEPS_TEST := $(DEPS_RUN) libcriterion-dev
+DEPS_PKGS := $(DEPS_TEST)
+
+# make run / make test (and run-NAME, plots, bench) check the packages before compiling
+# anything: every object waits for the check (an order-only prerequisite), also under -j.
+ifneq ($(filter test,$(MAKECMDGOALS)),)
+DEPS_GATE := check-test-deps
+else ifneq ($(filter run run-% plots bench,$(MAKECMDGOALS)),)
+DEPS_GATE := check-deps
+endif
+
+# FULL=1: every chapter whose chapter.mk sets FULLARGS_<name> (set but empty means the
+# program's own defaults) runs with it in place of RUNARGS_<name>, in make run and make plots.
+ifeq ($(FULL),1)
+$(foreach c,$(CHAPTERS),$(if $(filter undefined,$(origin FULLARGS_$(c))),,\
+  $(eval override RUNARGS_$(c) = $$(FULLARGS_$(c)))))
+endif
 
 .PHONY: all run test plots data bench fuzz memcheck deps check-deps check-test-deps clean help \
         $(CHAPTERS:%=run-%)
@@ -61,13 +78,13 @@ all: $(BINS)
 help:
 	@echo 'make             build common/ (libcommon.a) and every chapter into $(BUILD)/bin/'
 	@echo 'make run         build, run every chapter in book order, draw the figures'
-	@echo 'make run-NAME    run one chapter, e.g. make run-ch03_softmax'
+	@echo 'make run-NAME    run one chapter, e.g. make run-ch03_softmax; FULL=1: the book'"'"'s full schedule'
 	@echo 'make test        build and run the Criterion suite (unit + golden outputs)'
 	@echo 'make plots       (re)write stale figure data and draw build/plots/*.png with gnuplot'
 	@echo 'make bench       time C against the NumPy equivalent (needs ../shared/data/sample_weight.pkl)'
 	@echo 'make bench-gemm  GEMM GFLOP/s beside NumPy (OpenBLAS) on the book'"'"'s shapes, 1 and 2 threads'
 	@echo 'make data        verify data/mnist against SHA256SUMS; FETCH=1 downloads them again (kept only if they match)'
-	@echo 'make deps        install the Debian packages this needs (as root), else print the command'
+	@echo 'make deps        install the Debian packages this needs (as root or sudo -n), else print the command'
 	@echo 'make fuzz        fuzz the IDX, pickle and .npz readers (clang, libFuzzer), FUZZ_SECONDS=60 each'
 	@echo 'make memcheck    run every chapter under valgrind (short runs): 0 errors, 0 leaks'
 	@echo 'make clean       remove build/'
@@ -76,48 +93,43 @@ help:
 
 # ---- building --------------------------------------------------------------
 
-$(BUILD)/obj/%.o: %.c
+# Each output is written under a temporary name and renamed into place (mv is atomic), so
+# two makes at once on a fresh checkout never read or leave a half-written file.
+TMP = $@.tmp$$$$
+SETTLE = mv -f $(TMP) $@ || { rm -f $(TMP); exit 1; }
+
+$(BUILD)/obj/%.o: %.c | $(DEPS_GATE)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) -MT $@ -MF $(@:.o=.d) $(CFLAGS) -c $< -o $(TMP) && $(SETTLE)
 
 $(LIBCOMMON): $(COMMON_OBJ)
 	@mkdir -p $(@D)
-	rm -f $@
-	$(AR) rcs $@ $^
+	$(AR) rcs $(TMP) $^ && $(SETTLE)
 
 define chapter_rule
 $(1)_OBJ := $$(patsubst %.c,$(BUILD)/obj/%.o,$$(wildcard chapters/$(1)/*.c))
 $(BUILD)/bin/$(1): $$($(1)_OBJ) $(LIBCOMMON)
 	@mkdir -p $$(@D)
-	$$(CC) $$(LDFLAGS) $$^ $$(LDLIBS) -o $$@
+	$$(CC) $$(LDFLAGS) $$^ $$(LDLIBS) -o $$(TMP) && $$(SETTLE)
 endef
 $(foreach c,$(CHAPTERS),$(eval $(call chapter_rule,$(c))))
 
 # ---- dependencies ----------------------------------------------------------
 
-# Prints the missing packages, one per line (nothing when all are present).
-MISSING = $(shell for p in $(DEPS_PKGS); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done)
-
+# tools/deps.sh installs what is missing when it can (root, or sudo -n), says which, and
+# goes on; otherwise it prints the exact apt-get line and fails. tests/deps_test.sh checks it.
 deps:
-	@missing="$(MISSING)"; \
-	if [ -z "$$missing" ]; then echo "deps: all present ($(DEPS_PKGS))"; \
-	elif [ "$$(id -u)" = 0 ]; then \
-	  echo "deps: installing $$missing"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
-	else echo "deps: missing $$missing; run as root: $(DEPS_HINT)"; exit 1; fi
+	@sh tools/deps.sh $(DEPS_PKGS)
 
-# `make run` needs zlib and gnuplot; `make test` also needs Criterion.
 check-deps:
-	@pkg-config --exists zlib 2>/dev/null && command -v gnuplot >/dev/null || \
-	  { echo "missing packages (zlib, gnuplot): run \`make deps\` as root, or: $(DEPS_HINT)" >&2; exit 1; }
-check-test-deps: check-deps
-	@pkg-config --exists criterion 2>/dev/null || \
-	  { echo "missing package libcriterion-dev: run \`make deps\` as root, or: $(DEPS_HINT)" >&2; exit 1; }
+	@sh tools/deps.sh --quiet $(DEPS_RUN)
+check-test-deps:
+	@sh tools/deps.sh --quiet $(DEPS_TEST)
 
 # ---- running ---------------------------------------------------------------
 
-# `make run` passes --out to the chapters that draw figures, and RUNARGS_<name> if set.
+# `make run` passes --out to the chapters that draw figures, and RUNARGS_<name> if set
+# (FULLARGS_<name> with FULL=1, see above).
 # A chapter that exits 77 (ch03_mnist without weights) is reported as skipped.
 
 define run_rule
@@ -136,15 +148,18 @@ run: check-deps $(BINS)
 
 # ---- figures ---------------------------------------------------------------
 
-# One stamp per chapter: its data files are stale when its program is newer.
+# One stamp per chapter: its data files are stale when its program is newer. The program
+# runs with RUNARGS_<name>, as `make run` runs it (the short schedule of a long training).
 $(PLOTDIR)/%.stamp: $(BUILD)/bin/%
 	@mkdir -p $(@D)
-	$< --out $(PLOTDIR) > /dev/null || [ $$? = 77 ]
+	$< --out $(PLOTDIR) $(RUNARGS_$*) > /dev/null || [ $$? = 77 ]
 	@touch $@
 
+# gnuplot runs in build/plots (which may be a symlink to another disk) on the script's
+# absolute path; `load 'style.gp'` finds plots/style.gp through GNUPLOT_LIB.
 define fig_rule
 $(PLOTDIR)/$(2).png: plots/$(2).gp $(PLOTDIR)/$(1).stamp
-	cd $(PLOTDIR) && gnuplot ../../plots/$(2).gp
+	cd "$(CURDIR)/$(PLOTDIR)" && GNUPLOT_LIB="$(CURDIR)/plots" gnuplot "$(CURDIR)/plots/$(2).gp"
 endef
 $(foreach c,$(CHAPTERS),$(foreach f,$(FIGS_$(c)),$(eval $(call fig_rule,$(c),$(f)))))
 
@@ -160,7 +175,7 @@ data:
 
 $(TEST_BIN): $(TEST_OBJ) $(LIBCOMMON)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) $^ $(LDLIBS) -lcriterion -o $@
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -lcriterion -o $(TMP) && $(SETTLE)
 
 $(TEST_OBJ): CPPFLAGS += -DDLFS_BIN_DIR='"$(CURDIR)/$(BUILD)/bin"' -DDLFS_SOURCE_DIR='"$(CURDIR)"'
 
@@ -186,8 +201,7 @@ $(FUZZ_DIR)/obj/%.o: %.c
 	$(FUZZ_CC) $(CPPFLAGS) -Itests/fuzz $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 
 $(FUZZ_DIR)/libcommon.a: $(FUZZ_OBJ)
-	rm -f $@
-	$(AR) rcs $@ $^
+	$(AR) rcs $(TMP) $^ && $(SETTLE)
 
 $(FUZZ_BINS): $(FUZZ_DIR)/%: $(FUZZ_DIR)/obj/tests/fuzz/%.o $(FUZZ_DIR)/libcommon.a
 	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ $(LDLIBS) -o $@

@@ -1,5 +1,5 @@
 # Figure 3-6: the step function (book 3.2.3). Data: ch03_activations.
-load "../../plots/style.gp"
+load "style.gp"
 set output "fig3-6.png"
 set title "Figure 3-6  step function"
 set xlabel "x"; set ylabel "y"

@@ -1,5 +1,5 @@
 # Figure 3-7: the sigmoid function (book 3.2.4). Data: ch03_activations.
-load "../../plots/style.gp"
+load "style.gp"
 set output "fig3-7.png"
 set title "Figure 3-7  sigmoid function"
 set xlabel "x"; set ylabel "y"

@@ -1,5 +1,5 @@
 # Figure 3-8: step (dashed) and sigmoid (solid) together (book 3.2.5). Data: ch03_activations.
-load "../../plots/style.gp"
+load "style.gp"
 set output "fig3-8.png"
 set title "Figure 3-8  step function and sigmoid"
 set xlabel "x"; set ylabel "y"

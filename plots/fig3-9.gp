@@ -1,5 +1,5 @@
 # Figure 3-9: the ReLU function (book 3.2.7). Data: ch03_activations.
-load "../../plots/style.gp"
+load "style.gp"
 set output "fig3-9.png"
 set title "Figure 3-9  ReLU function"
 set xlabel "x"; set ylabel "y"

@@ -1,7 +1,7 @@
 # Figure 4-10: gradient descent on f(x0, x1) = x0^2 + x1^2 from (-3, 4), lr = 0.1, 20 steps
 # (book 4.4.1, gradient_method.py); dashed: the axes and the contours f = 1, 4, 9, 16, 25
 # (circles of radius 1..5; the start point lies on the last). Data: ch04_gradients.
-load "../../plots/style.gp"
+load "style.gp"
 set output "fig4-10.png"
 set title "Figure 4-10  gradient descent, lr = 0.1, 20 steps"
 set xlabel "X0"; set ylabel "X1"

@@ -1,6 +1,6 @@
 # Figure 4-11: the training loss per iteration, all of them (left) and the first 1000
 # (right) (book 4.5.3). Data: ch04_two_layer_net.
-load "../../plots/style.gp"
+load "style.gp"
 set terminal pngcairo size 1000,420 noenhanced font "sans,11"
 set output "fig4-11.png"
 set multiplot layout 1,2 title "Figure 4-11  loss function during training"

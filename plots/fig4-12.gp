@@ -1,6 +1,6 @@
 # Figure 4-12: the accuracy on the training and test data, once per epoch (book 4.5.3).
 # Data: ch04_two_layer_net.
-load "../../plots/style.gp"
+load "style.gp"
 set output "fig4-12.png"
 set title "Figure 4-12  train and test accuracy per epoch"
 set xlabel "epochs"; set ylabel "accuracy"

@@ -1,6 +1,6 @@
 # Figure 4-7: tangents of function_1 at x = 5 (left) and x = 10 (right), their slopes
 # from numerical_diff (book 4.3.2). Data: ch04_gradients.
-load "../../plots/style.gp"
+load "style.gp"
 set terminal pngcairo size 1000,420 noenhanced font "sans,11"
 set output "fig4-7.png"
 set xlabel "x"; set ylabel "f(x)"

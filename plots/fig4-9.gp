@@ -1,7 +1,7 @@
 # Figure 4-9: the gradient of f(x0, x1) = x0^2 + x1^2, drawn as the field of -grad (the
 # direction that lowers f most), on x0 = x1 = np.arange(-2, 2.5, 0.25) (book 4.4, the
 # book's gradient_2d.py quiver). Data: ch04_gradients.
-load "../../plots/style.gp"
+load "style.gp"
 set output "fig4-9.png"
 set title "Figure 4-9  -grad of x0^2 + x1^2"
 set xlabel "x0"; set ylabel "x1"

@@ -1,4 +1,5 @@
-# Shared look of the figures (loaded by every plots/fig*.gp); run from build/plots/.
+# Shared look of the figures (loaded by every plots/fig*.gp as `load "style.gp"`, found
+# through GNUPLOT_LIB=plots/); the scripts run in build/plots/, where the data files are.
 set terminal pngcairo size 640,480 noenhanced font "sans,11"
 set grid lc rgb "#dddddd"
 set key top left box opaque

@@ -1,12 +1,16 @@
 /* run.c - see run.h. */
+#define _XOPEN_SOURCE 700 /* nftw */
 #include "run.h"
 
 #include <criterion/criterion.h>
 
+#include <errno.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 char *read_text_file(const char *path)
 {
@@ -28,12 +32,29 @@ char *read_text_file(const char *path)
 
 RunResult run_program(const char *program, const char *args)
 {
+    char exe[4096];
+    snprintf(exe, sizeof exe, "%s/%s", DLFS_BIN_DIR, program);
+    return run_executable(exe, args);
+}
+
+RunResult run_executable(const char *exe, const char *args)
+{
     char *dir = make_temp_dir();
-    char cmd[4096];
-    /* timeout: a program that hangs fails its test instead of stalling the suite */
-    snprintf(cmd, sizeof cmd, "timeout 300 %s/%s %s >%s/out 2>%s/err </dev/null", DLFS_BIN_DIR,
-             program, args, dir, dir);
-    int rc = system(cmd);
+    char script[8192];
+    /* The program's path and the output directory reach the shell as "$0" and "$1", so a
+     * checkout under "My Projects/dlfs-ç" works; only args is shell syntax. timeout: a
+     * program that hangs fails its test instead of stalling the suite. */
+    snprintf(script, sizeof script,
+             "exec timeout 300 \"$0\" %s >\"$1/out\" 2>\"$1/err\" </dev/null", args);
+    int rc = -1;
+    pid_t pid = fork();
+    if (pid == 0) {
+        execl("/bin/sh", "sh", "-c", script, exe, dir, (char *)NULL);
+        _exit(127);
+    }
+    if (pid > 0)
+        while (waitpid(pid, &rc, 0) < 0 && errno == EINTR)
+            ;
     RunResult r;
     r.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : 128 + (WIFSIGNALED(rc) ? WTERMSIG(rc) : 0);
     char path[4200];
@@ -41,6 +62,10 @@ RunResult run_program(const char *program, const char *args)
     r.out = read_text_file(path);
     snprintf(path, sizeof path, "%s/err", dir);
     r.err = read_text_file(path);
+    if (!r.out)
+        r.out = strdup("");
+    if (!r.err)
+        r.err = strdup("");
     remove_temp_dir(dir);
     return r;
 }
@@ -77,12 +102,17 @@ char *make_temp_dir(void)
     return d ? strdup(d) : NULL;
 }
 
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)ftw;
+    return (flag == FTW_DP ? rmdir(path) : unlink(path)) == 0 ? 0 : -1;
+}
+
 void remove_temp_dir(char *dir)
 {
-    char cmd[4200];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", dir);
+    if (dir && nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
+        fprintf(stderr, "could not remove %s: %s\n", dir, strerror(errno));
     free(dir);
 }
 

@@ -15,8 +15,12 @@ typedef struct {
     int status;     /* exit status, or 128 + signal number */
 } RunResult;
 
-/* Runs DLFS_BIN_DIR/<program> with the shell-quoted argument string args. */
+/* Runs DLFS_BIN_DIR/<program> with the shell-quoted argument string args (only args goes
+ * through the shell: the program's path may hold spaces and any other character), stdin
+ * from /dev/null, at most 300 s. */
 RunResult run_program(const char *program, const char *args);
+/* The same for the executable at path exe (any characters). */
+RunResult run_executable(const char *exe, const char *args);
 void run_result_free(RunResult *r);
 
 /* Runs program with args; asserts it exits 0 and prints nothing on stderr. Returns its

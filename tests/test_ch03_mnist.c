@@ -23,7 +23,7 @@ Test(ch03_mnist, prints_book_accuracy_both_ways)
 {
     need_book_weights();
     char *dir = make_temp_dir(), args[1024], path[1024];
-    snprintf(args, sizeof args, "--weights %s --out %s", BOOK_WEIGHTS, dir);
+    snprintf(args, sizeof args, "--weights '%s' --out %s", BOOK_WEIGHTS, dir);
     RunResult r = run_program("ch03_mnist", args);
     cr_assert_eq(r.status, 0, "stderr: %s", r.err);
     cr_expect_str_empty(r.err);
@@ -59,7 +59,7 @@ Test(ch03_mnist, batch_size_does_not_change_accuracy)
     const char *sizes[] = { "1", "7", "10000" };
     for (size_t i = 0; i < 3; i++) {
         char *dir = make_temp_dir(), args[1024], want[64];
-        snprintf(args, sizeof args, "--weights %s --out %s --batch %s", BOOK_WEIGHTS, dir,
+        snprintf(args, sizeof args, "--weights '%s' --out %s --batch %s", BOOK_WEIGHTS, dir,
                  sizes[i]);
         RunResult r = run_program("ch03_mnist", args);
         cr_assert_eq(r.status, 0, "stderr: %s", r.err);
@@ -70,13 +70,14 @@ Test(ch03_mnist, batch_size_does_not_change_accuracy)
     }
 }
 
-/* The program finds data/mnist relative to its executable, not the working directory. */
+/* The program finds data/mnist relative to its executable, not the working directory (it
+ * writes its picture to --out, inside the test's own directory). */
 Test(ch03_mnist, runs_from_any_directory)
 {
     need_book_weights();
     char *dir = make_temp_dir(), cmd[2048], path[1024];
-    snprintf(cmd, sizeof cmd, "cd %s && %s/ch03_mnist --weights %s > %s/out.txt 2>&1", dir,
-             DLFS_BIN_DIR, BOOK_WEIGHTS, dir);
+    snprintf(cmd, sizeof cmd, "cd '%s' && '%s/ch03_mnist' --weights '%s' --out . > out.txt 2>&1",
+             dir, DLFS_BIN_DIR, BOOK_WEIGHTS);
     cr_assert_eq(system(cmd), 0, "ch03_mnist failed when run from %s", dir);
     snprintf(path, sizeof path, "%s/out.txt", dir);
     char *out = read_text_file(path);
@@ -107,8 +108,30 @@ Test(ch03_mnist, bad_batch_is_a_one_line_error)
 
 Test(ch03_mnist, missing_weights_file_is_a_one_line_error)
 {
-    RunResult r = run_program("ch03_mnist", "--weights /nonexistent/w.pkl --out /tmp");
+    char *dir = make_temp_dir(), args[512];
+    snprintf(args, sizeof args, "--weights /nonexistent/w.pkl --out %s", dir);
+    RunResult r = run_program("ch03_mnist", args);
     cr_expect_eq(r.status, 1);
     cr_expect_str_eq(r.err, "ch03_mnist: /nonexistent/w.pkl: cannot open: No such file or directory\n");
     run_result_free(&r);
+    remove_temp_dir(dir);
+}
+
+/* 3.6.1's four shapes, and 3.6.3's np.argmax and y == t demos, with whatever weights the
+ * project has (the demos do not depend on them). */
+Test(ch03_mnist, shapes_argmax_and_comparison_as_book)
+{
+    char *dir = make_temp_dir(), args[512];
+    snprintf(args, sizeof args, "--out %s", dir);
+    char *out = run_ok("ch03_mnist", args);
+    static const char *const lines[] = {
+        ("x_train.shape = (60000, 784)\nt_train.shape = (60000,)\n"
+         "x_test.shape = (10000, 784)\nt_test.shape = (10000,)\n"),
+        "y = np.argmax(x, axis=1)\nprint(y)\n[1 2 1 0]\n",
+        "print(y==t)\n[ True  True False  True]\nnp.sum(y==t)\n3\n",
+    };
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
+        cr_expect(strstr(out, lines[i]), "lacks:\n%s\nin:\n%s", lines[i], out);
+    free(out);
+    remove_temp_dir(dir);
 }

@@ -231,13 +231,16 @@ Test(ch04_gradients, writes_figure_data)
 
 Test(ch04_gradients, missing_mnist_is_a_one_line_error)
 {
-    RunResult r = run_program("ch04_gradients", "--out /tmp --data /nonexistent/mnist");
+    char *dir = make_temp_dir(), args[512];
+    snprintf(args, sizeof args, "--out %s --data /nonexistent/mnist", dir);
+    RunResult r = run_program("ch04_gradients", args);
     cr_expect_eq(r.status, 1, "exited %d", r.status);
     cr_expect(strstr(r.err, "/nonexistent/mnist/train-"), "names the file: %s",
               r.err);
     cr_expect(strstr(r.err, "make data"), "gives a hint: %s", r.err);
     cr_expect_eq(count_lines(r.err), 1, "one line: %s", r.err);
     run_result_free(&r);
+    remove_temp_dir(dir);
 }
 
 /* ---- ch04_simple_net ---------------------------------------------------------------- */

@@ -234,6 +234,78 @@ Test(npprint, int_arrays_right_aligned)
                 " 2716 2813 2910]");
 }
 
+/* Bool and integer arrays of one and two axes; the expected strings are str() of the same
+ * np.array in NumPy 1.24.2 (the comment above each gives the array). */
+static void expect_bools(const bool *v, size_t rows, size_t cols, int one_d, const char *want)
+{
+    char *got = one_d ? np_format_bool_vector(v, cols) : np_format_bool_matrix(v, rows, cols);
+    cr_expect_str_eq(got, want, "\n got: %s\nwant: %s", got, want);
+    free(got);
+}
+
+static void expect_int_matrix(const long *v, size_t rows, size_t cols, const char *want)
+{
+    char *got = np_format_int_matrix(v, rows, cols);
+    cr_expect_str_eq(got, want, "\n got: %s\nwant: %s", got, want);
+    free(got);
+}
+
+Test(npprint, bool_arrays_as_numpy)
+{
+    /* the book's x > 0 (3.2.3) and y == t (3.6.3) */
+    expect_bools((const bool[]){ false, true, true }, 1, 3, 1, "[False  True  True]");
+    expect_bools((const bool[]){ true, true, false, true }, 1, 4, 1, "[ True  True False  True]");
+    expect_bools((const bool[]){ true }, 1, 1, 1, "[ True]");
+    expect_bools((const bool[]){ false }, 1, 1, 1, "[False]");
+    expect_bools(NULL, 1, 0, 1, "[]");
+    bool v[1001];
+    for (int i = 0; i < 30; i++) /* np.array([i % 3 == 0 for i in range(30)]) */
+        v[i] = i % 3 == 0;
+    expect_bools(v, 1, 30, 1,
+                 "[ True False False  True False False  True False False  True False False\n"
+                 "  True False False  True False False  True False False  True False False\n"
+                 "  True False False  True False False]");
+    for (int i = 0; i < 1001; i++) /* [i % 2 == 0 for i in range(1001)] */
+        v[i] = i % 2 == 0;
+    expect_bools(v, 1, 1001, 1, "[ True False  True ...  True False  True]");
+    expect_bools((const bool[]){ true, false, false, false }, 2, 2, 0,
+                 "[[ True False]\n [False False]]");
+    for (int i = 0; i < 40; i++) /* [[i % 2 == 0 for i in range(20)] for r in range(2)] */
+        v[i] = i % 2 == 0;
+    expect_bools(v, 2, 20, 0,
+                 "[[ True False  True False  True False  True False  True False  True False\n"
+                 "   True False  True False  True False  True False]\n"
+                 " [ True False  True False  True False  True False  True False  True False\n"
+                 "   True False  True False  True False  True False]]");
+}
+
+Test(npprint, int_matrices_as_numpy)
+{
+    /* the book's np.dot(A, B) (3.3.2) and W (3.3.3) */
+    expect_int_matrix((const long[]){ 19, 22, 43, 50 }, 2, 2, "[[19 22]\n [43 50]]");
+    expect_int_matrix((const long[]){ 1, 3, 5, 2, 4, 6 }, 2, 3, "[[1 3 5]\n [2 4 6]]");
+    expect_int_matrix((const long[]){ -1, 100, 5, 0 }, 2, 2, "[[ -1 100]\n [  5   0]]");
+    expect_int_matrix(NULL, 0, 0, "[]");
+    long v[1600];
+    for (int i = 0; i < 1600; i++) /* np.arange(90).reshape(3, 30), np.arange(1600).reshape(40, 40) */
+        v[i] = i;
+    expect_int_matrix(v, 3, 30,
+                      "[[ 0  1  2  3  4  5  6  7  8  9 10 11 12 13 14 15 16 17 18 19 20 21 22 23\n"
+                      "  24 25 26 27 28 29]\n"
+                      " [30 31 32 33 34 35 36 37 38 39 40 41 42 43 44 45 46 47 48 49 50 51 52 53\n"
+                      "  54 55 56 57 58 59]\n"
+                      " [60 61 62 63 64 65 66 67 68 69 70 71 72 73 74 75 76 77 78 79 80 81 82 83\n"
+                      "  84 85 86 87 88 89]]");
+    expect_int_matrix(v, 40, 40,
+                      "[[   0    1    2 ...   37   38   39]\n"
+                      " [  40   41   42 ...   77   78   79]\n"
+                      " [  80   81   82 ...  117  118  119]\n"
+                      " ...\n"
+                      " [1480 1481 1482 ... 1517 1518 1519]\n"
+                      " [1520 1521 1522 ... 1557 1558 1559]\n"
+                      " [1560 1561 1562 ... 1597 1598 1599]]");
+}
+
 /* ---- summarization above 1000 elements ------------------------------------ */
 
 Test(npprint, thousand_elements_printed_in_full)

@@ -1,6 +1,9 @@
 /* ch03_activations - step, sigmoid and ReLU (book chapter 3, sections 3.2.2-3.2.7).
  *
- * 3.2.3  step_function on an array: [-1.0, 1.0, 2.0] -> [0 1 1]
+ * 3.2.3  the book's steps in NumPy: x = np.array([-1.0, 1.0, 2.0]) -> [-1.  1.  2.];
+ *        y = x > 0 -> [False  True  True]; y.astype(np.int) -> [0 1 1]
+ *        (np.int is gone from NumPy 1.24; y.astype(int) is the same thing);
+ *        then step_function on an array: [-1.0, 1.0, 2.0] -> [0 1 1]
  * 3.2.4  sigmoid on an array:       [-1.0, 1.0, 2.0] -> [0.26894142 0.73105858 0.88079708]
  * 3.2.3-3.2.7  the three functions on x = np.arange(-5.0, 5.0, 0.1) (100 points), the data
  *        of figures 3-6 (step), 3-7 (sigmoid), 3-8 (both) and 3-9 (ReLU), written to
@@ -9,6 +12,7 @@
  * Run: build/bin/ch03_activations [--out DIR]
  * Uses: common/nn/functions.h, numpy/arange.h, formats/datafile.h, numpy/npprint.h, sys/cli.h
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -37,6 +41,22 @@ int main(int argc, char **argv)
     };
     parse_options(argc, argv, "Step, sigmoid and ReLU (book 3.2); data for figures 3-6 to 3-9.",
                   opts, 1);
+    out = path_option_or_die("--out", "DIR", out, default_out);
+
+    /* 3.2.3: x > 0 is a bool array; astype turns it into the int array step_function returns */
+    const double xs[3] = { -1.0, 1.0, 2.0 };
+    bool positive[3];
+    long as_int[3];
+    for (int i = 0; i < 3; i++) {
+        positive[i] = xs[i] > 0;
+        as_int[i] = positive[i];
+    }
+    printf("x = np.array([-1.0, 1.0, 2.0])\n");
+    np_print_vector(stdout, xs, 3);
+    printf("y = x > 0\n");
+    np_print_bool_vector(stdout, positive, 3);
+    printf("y = y.astype(np.int)\n");
+    np_print_int_vector(stdout, as_int, 3);
 
     printf("step_function(np.array([-1.0, 1.0, 2.0]))\n");
     print_step((const double[]){ -1.0, 1.0, 2.0 }, 3);

@@ -1,17 +1,21 @@
 /* ch03_mnist - handwritten digit recognition with the book's trained network
  * (book chapter 3, sections 3.6.1-3.6.3).
  *
- * 3.6.1  load_mnist(normalize, flatten): the shapes the book prints, the first test image
+ * 3.6.1  load_mnist(normalize, flatten): the shapes the book prints (training and test set;
+ *        the training set is read, validated and freed: inference needs only the test set),
+ *        the first test image
  *        (label 7) as a terminal preview and as <out>/mnist_digit.pgm (drawn by
  *        plots/mnist_digit.gp, the book's img_show)
  * 3.6.2  inference one image at a time with sample_weight.pkl: Accuracy:0.9352
- * 3.6.3  the same in batches of --batch images (default 100): Accuracy:0.9352
+ * 3.6.3  the same in batches of --batch images (default 100): Accuracy:0.9352; and the book's
+ *        two small demos: np.argmax(x, axis=1) -> [1 2 1 0], y == t -> [ True  True False  True]
  *
  * Weights: --weights FILE (.pkl or .npz); else the reader's copy data/sample_weight.pkl;
  * else the project's own trained weights data/weights/ (see data/weights/README.md).
  * Run: build/bin/ch03_mnist [--weights FILE] [--batch N] [--data DIR] [--out DIR]
  * Uses: common/formats/mnist.h, nn/network.h (formats/pickle.h, npz.h), sys/atomic.h, sys/cli.h, numpy/npprint.h
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -38,18 +42,46 @@ static int file_exists(const char *path)
     return stat(path, &st) == 0;
 }
 
-/* --weights, else the first candidate that exists, else NULL. Returns a malloc'd path. */
+/* --weights, else the first candidate that exists in the project (none when the program runs
+ * outside it), else NULL. Returns a malloc'd path. */
 static char *find_weights(const char *given)
 {
     if (given)
         return xstrdup(given);
-    for (size_t i = 0; i < sizeof weight_candidates / sizeof weight_candidates[0]; i++) {
+    const size_t n = project_found() ? sizeof weight_candidates / sizeof weight_candidates[0] : 0;
+    for (size_t i = 0; i < n; i++) {
         char *p = project_path(weight_candidates[i]);
         if (file_exists(p))
             return p;
         free(p);
     }
     return NULL;
+}
+
+/* 3.6.3: what np.argmax(y, axis=1) and np.sum(p == t) do in count_correct's batched loop */
+static void argmax_and_compare(void)
+{
+    printf("# 3.6.3 np.argmax and ==\n"
+           "x = np.array([[0.1, 0.8, 0.1], [0.3, 0.1, 0.6], [0.2, 0.5, 0.3], [0.8, 0.1, 0.1]])\n"
+           "y = np.argmax(x, axis=1)\nprint(y)\n");
+    Matrix x = matrix_from(4, 3, (const double[]){ 0.1, 0.8, 0.1, 0.3, 0.1, 0.6,
+                                                   0.2, 0.5, 0.3, 0.8, 0.1, 0.1 });
+    size_t p[4];
+    matrix_argmax_rows(p, &x);
+    long y[4];
+    for (int i = 0; i < 4; i++)
+        y[i] = (long)p[i];
+    np_print_int_vector(stdout, y, 4);
+    matrix_free(&x);
+
+    printf("y = np.array([1, 2, 1, 0]); t = np.array([1, 2, 0, 0])\nprint(y==t)\n");
+    const long t[4] = { 1, 2, 0, 0 };
+    bool same[4];
+    long count = 0;
+    for (int i = 0; i < 4; i++)
+        count += same[i] = y[i] == t[i];
+    np_print_bool_vector(stdout, same, 4);
+    printf("np.sum(y==t)\n%ld\n", count);
 }
 
 /* img_show: a 28 x 28 preview in the terminal, two characters per pixel. */
@@ -118,6 +150,8 @@ int main(int argc, char **argv)
     };
     parse_options(argc, argv, "MNIST inference with the book's trained network (book 3.6).",
                   opts, sizeof opts / sizeof opts[0]);
+    data = path_option_or_die("--data", "DIR", data, default_data);
+    out = path_option_or_die("--out", "DIR", out, default_out);
     const size_t batch_size = (size_t)parse_long_option("--batch", batch_opt, 1, 10000);
     char err[ERR_LEN];
 
@@ -125,6 +159,12 @@ int main(int argc, char **argv)
     MnistBytes test;
     if (load_mnist_bytes(data, MNIST_TEST, &test, err) != 0)
         die("%s", err);
+    MnistBytes train;
+    if (load_mnist_bytes(data, MNIST_TRAIN, &train, err) != 0)
+        die("%s", err);
+    printf("x_train.shape = (%zu, %zu)\nt_train.shape = (%zu,)\n", train.count,
+           train.rows * train.cols, train.count);
+    mnist_bytes_free(&train);
     printf("x_test.shape = (%zu, %zu)\nt_test.shape = (%zu,)\n", test.count,
            test.rows * test.cols, test.count);
     printf("label = %d\nimg.shape = (%zu,) -> reshape -> (%zu, %zu)\n", test.labels[0],
@@ -161,6 +201,7 @@ int main(int argc, char **argv)
     accuracy_cnt = count_correct(&network, &test, batch_size);
     printf("# 3.6.3 batch_size = %zu\nAccuracy:%s\n", batch_size,
            py_float_repr((double)accuracy_cnt / test.count, repr));
+    argmax_and_compare();
 
     network_free(&network);
     mnist_bytes_free(&test);

@@ -305,6 +305,8 @@ int main(int argc, char **argv)
                   "Loss functions, numerical differentiation, gradients, gradient descent "
                   "(book 4.2-4.4.1);\ndata for figures 4-6, 4-7, 4-9 and 4-10.",
                   opts, sizeof opts / sizeof opts[0]);
+    data = path_option_or_die("--data", "DIR", data, default_data);
+    out = path_option_or_die("--out", "DIR", out, default_out);
     Random r;
     random_seed(&r, (uint32_t)parse_long_option("--seed", seed_opt, 0, 4294967295L));
 

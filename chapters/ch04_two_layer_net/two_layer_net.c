@@ -202,6 +202,7 @@ typedef struct {
 /* The options, checked: a bad value is one line on stderr and exit status 1. */
 static Settings parse_settings(int argc, char **argv, const char *data, const char *out)
 {
+    const char *const default_data = data, *const default_out = out;
     const char *iters = "10000", *batch = "100", *lr = "0.1", *hidden = "50", *std = "0.01",
                *seed = "0", *save = NULL, *numerical = NULL, *check = NULL, *timing = NULL;
     const Option opts[] = {
@@ -227,7 +228,8 @@ static Settings parse_settings(int argc, char **argv, const char *data, const ch
         .learning_rate = parse_double_option("--lr", lr, 0.0, 100.0),
         .weight_init_std = parse_double_option("--weight-init-std", std, 0.0, 100.0),
         .seed = (uint32_t)parse_long_option("--seed", seed, 0, 4294967295L),
-        .data = data, .out = out, .save = save,
+        .data = path_option_or_die("--data", "DIR", data, default_data),
+        .out = path_option_or_die("--out", "DIR", out, default_out), .save = save,
         .numerical = numerical != NULL, .gradient_check = check != NULL, .time = timing != NULL,
     };
     s.nsizes = parse_hidden(hidden, 784, 10, s.sizes);

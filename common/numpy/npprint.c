@@ -423,8 +423,9 @@ static void format_scientific(Word *w, double x, int precision, int min_digits,
 /* An array of shape (n,) (rows == 1, one_d) or (rows, cols), and the one
  * format NumPy chooses for all its elements. */
 typedef struct {
-    const double *f;      /* float64 elements, row-major; NULL for integers */
+    const double *f;      /* float64 elements, row-major; NULL for integers and bools */
     const long *l;        /* integer elements when f is NULL */
+    const bool *b;        /* bool elements when f and l are NULL */
     size_t rows, cols;
     bool summarize;       /* more than THRESHOLD elements: show the edges only */
 
@@ -534,6 +535,11 @@ static void choose_int_format(Array *a)
 /* Element (i, j) in the chosen format. */
 static void format_element(const Array *a, size_t i, size_t j, Word *w)
 {
+    if (a->b) {   /* BoolFormat: " True" as wide as "False" */
+        strcpy(w->s, a->b[i * a->cols + j] ? " True" : "False");
+        w->len = 5;
+        return;
+    }
     if (a->f == NULL) {
         int len = snprintf(w->s, WORD_MAX, "%*ld", a->int_width, a->l[i * a->cols + j]);
         assert(len > 0 && len < WORD_MAX);
@@ -642,7 +648,7 @@ static char *format_array(Array *a, bool one_d)
     a->summarize = a->rows * a->cols > THRESHOLD;   /* the data exists: no overflow */
     if (a->f)
         choose_float_format(a);
-    else
+    else if (a->l)
         choose_int_format(a);
 
     if (one_d) {
@@ -684,6 +690,27 @@ char *np_format_int_vector(const long *v, size_t n)
     return format_array(&a, true);
 }
 
+char *np_format_int_matrix(const long *v, size_t rows, size_t cols)
+{
+    Array a = {.l = v, .rows = rows, .cols = cols};
+    assert((v != NULL || rows * cols == 0) && "np_format_int_matrix: NULL data");
+    return format_array(&a, false);
+}
+
+char *np_format_bool_vector(const bool *v, size_t n)
+{
+    Array a = {.b = v, .rows = 1, .cols = n};
+    assert((v != NULL || n == 0) && "np_format_bool_vector: NULL data");
+    return format_array(&a, true);
+}
+
+char *np_format_bool_matrix(const bool *v, size_t rows, size_t cols)
+{
+    Array a = {.b = v, .rows = rows, .cols = cols};
+    assert((v != NULL || rows * cols == 0) && "np_format_bool_matrix: NULL data");
+    return format_array(&a, false);
+}
+
 static void print_line(FILE *out, char *text)
 {
     fputs(text, out);
@@ -694,6 +721,15 @@ static void print_line(FILE *out, char *text)
 void np_print_vector(FILE *out, const double *v, size_t n) { print_line(out, np_format_vector(v, n)); }
 void np_print_matrix(FILE *out, const Matrix *m) { print_line(out, np_format_matrix(m)); }
 void np_print_int_vector(FILE *out, const long *v, size_t n) { print_line(out, np_format_int_vector(v, n)); }
+void np_print_int_matrix(FILE *out, const long *v, size_t rows, size_t cols)
+{
+    print_line(out, np_format_int_matrix(v, rows, cols));
+}
+void np_print_bool_vector(FILE *out, const bool *v, size_t n) { print_line(out, np_format_bool_vector(v, n)); }
+void np_print_bool_matrix(FILE *out, const bool *v, size_t rows, size_t cols)
+{
+    print_line(out, np_format_bool_matrix(v, rows, cols));
+}
 
 /* ---- Python's repr(float) -------------------------------------------------- */
 

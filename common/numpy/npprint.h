@@ -20,6 +20,7 @@
 #ifndef DLFS_NPPRINT_H
 #define DLFS_NPPRINT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -31,10 +32,18 @@
 char *np_format_vector(const double *v, size_t n);     /* str() of a float64 array of shape (n,) */
 char *np_format_matrix(const Matrix *m);               /* str() of a float64 array of shape (rows, cols) */
 char *np_format_int_vector(const long *v, size_t n);   /* str() of an integer array of shape (n,) */
+/* str() of an integer array of shape (rows, cols), row-major: [[19 22]\n [43 50]] */
+char *np_format_int_matrix(const long *v, size_t rows, size_t cols);
+/* str() of a bool array: [False  True  True] (" True" is padded to the width of "False") */
+char *np_format_bool_vector(const bool *v, size_t n);
+char *np_format_bool_matrix(const bool *v, size_t rows, size_t cols);
 
 void np_print_vector(FILE *out, const double *v, size_t n);  /* print(x), x of shape (n,) */
 void np_print_matrix(FILE *out, const Matrix *m);            /* print(x), x of shape (rows, cols) */
 void np_print_int_vector(FILE *out, const long *v, size_t n);
+void np_print_int_matrix(FILE *out, const long *v, size_t rows, size_t cols);
+void np_print_bool_vector(FILE *out, const bool *v, size_t n);
+void np_print_bool_matrix(FILE *out, const bool *v, size_t rows, size_t cols);
 
 /* Python's repr(x) (and print(x)) of a float, which NumPy 1.24 also uses for an
  * np.float64 scalar: the shortest digits that read back as x, e.g. "0.1",
