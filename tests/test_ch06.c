@@ -35,3 +35,22 @@ Test(ch06_optimizer_compare_naive, writes_the_thirty_positions)
     free(text);
     remove_temp_dir(dir);
 }
+
+/* 6.2: the mean and std of each layer's activations for the six runs, to the 10 digits
+ * printed (NumPy's np.dot sums in another order, so the last digits of a full repr differ);
+ * the histograms of the figures are NumPy's counts exactly (checked with np.histogram). */
+Test(ch06_weight_init_activation_histogram, layer_statistics_match_numpy)
+{
+    expect_golden("ch06_weight_init_activation_histogram", "--out %s");
+}
+
+Test(ch06_weight_init_activation_histogram, one_run_is_the_same_as_in_all)
+{
+    char *dir = make_temp_dir();
+    char args[512];
+    snprintf(args, sizeof args, "--out %s --scale he --activation relu", dir);
+    char *one = run_ok("ch06_weight_init_activation_histogram", args);
+    cr_expect_not_null(strstr(one, "5-layer: mean 0.6595249872 std 1.001016902\n"), "%s", one);
+    free(one);
+    remove_temp_dir(dir);
+}
