@@ -144,12 +144,15 @@ int main(int argc, char **argv)
         die("%s", err);
     Random rng;
     random_seed(&rng, seed);
-    /* validation_num = int(500 * 0.20); x_train, t_train = shuffle_dataset(x_train, t_train) */
-    const size_t validation_num = (size_t)(500 * 0.20), row = x_all.size / 500;
+    /* validation_num = int(x_train.shape[0] * 0.20); shuffle_dataset(x_train, t_train) */
+    const size_t N = x_all.shape[0], validation_num = (size_t)((double)N * 0.20);
+    const size_t row = x_all.size / N;
+    if (validation_num == 0 || validation_num == N)
+        die("%s: %zu training images are too few to keep 20%% for validation", data, N);
     shuffle_dataset(&x_all, t_all, &rng);
     Tensor x_val = tensor_view(x_all.data, TENSOR_SHAPE2(validation_num, row));
     Tensor x_train = tensor_view(x_all.data + validation_num * row,
-                                 TENSOR_SHAPE2(500 - validation_num, row));
+                                 TENSOR_SHAPE2(N - validation_num, row));
     const size_t *t_val = t_all, *t_train = t_all + validation_num;
 
     Result *results = xcalloc(optimization_trial, sizeof *results);

@@ -11,14 +11,14 @@ int load_mnist_tensor(const char *dir, MnistSplit split, size_t first, size_t co
     MnistBytes b;
     if (load_mnist_bytes(dir, split, &b, err) != 0)
         return -1;
-    if (first >= b.count || (count && count > b.count - first)) {
-        set_error(err, "%s/%s: holds %zu images, asked for %zu from %zu", dir,
+    if (first >= b.count) {
+        set_error(err, "%s/%s: holds %zu images, none from index %zu", dir,
                   split == MNIST_TRAIN ? "train-images-idx3-ubyte" : "t10k-images-idx3-ubyte",
-                  b.count, count, first);
+                  b.count, first);
         mnist_bytes_free(&b);
         return -1;
     }
-    if (!count)
+    if (!count || count > b.count - first)      /* x[first:first+count] stops at the end */
         count = b.count - first;
     const size_t item = b.rows * b.cols;
     float pixel[256];                         /* astype(np.float32); /= 255.0 in float32 */
