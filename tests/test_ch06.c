@@ -167,3 +167,33 @@ Test(ch06_hyperparameter_optimization, trials_match_numpy, .timeout = 120)
     expect_golden_close("ch06_hyperparameter_optimization", "--trials 3 --epochs 2 --out %s",
                         1e-12);
 }
+
+/* Bad options and data: one line on stderr naming the option or file, exit status 1. */
+Test(ch06_bad_input, one_line_and_status_1)
+{
+    static const struct { const char *program, *args, *err; } cases[] = {
+        { "ch06_overfit_dropout", "--dropout 2",
+          "ch06_overfit_dropout: --dropout: '2' is not an integer in [0, 1] (see --help)\n" },
+        { "ch06_hyperparameter_optimization", "--data /nonexistent/mnist",
+          "ch06_hyperparameter_optimization: /nonexistent/mnist/train-labels-idx1-ubyte.gz: No "
+          "such file or directory (run `make data`)\n" },
+        { "ch06_weight_init_activation_histogram", "--scale 3",
+          "ch06_weight_init_activation_histogram: --scale: '3' is not 1, 0.01, xavier or he "
+          "(see --help)\n" },
+        { "ch06_batch_norm_gradient_check", "--batch 1",
+          "ch06_batch_norm_gradient_check: --batch: '1' is not an integer in [2, 100] "
+          "(see --help)\n" },
+        { "ch06_optimizer_compare_mnist", "--iters 0",
+          "ch06_optimizer_compare_mnist: --iters: '0' is not an integer in [1, 100000] "
+          "(see --help)\n" },
+        { "ch06_batch_norm_test", "--trials 17",
+          "ch06_batch_norm_test: --trials: '17' is not an integer in [1, 16] (see --help)\n" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        RunResult r = run_program(cases[i].program, cases[i].args);
+        cr_expect_eq(r.status, 1, "%s %s: exit %d", cases[i].program, cases[i].args, r.status);
+        cr_expect_str_eq(r.err, cases[i].err);
+        cr_expect_str_empty(r.out, "%s %s printed: %s", cases[i].program, cases[i].args, r.out);
+        run_result_free(&r);
+    }
+}
