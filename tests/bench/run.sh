@@ -79,3 +79,26 @@ echo
 echo "== GEMM (kernels/gemm.c): GFLOP/s on the book's shapes beside NumPy's np.dot, 1 and 2 threads"
 echo "   (chapter 4's Affine at batch 100 and its backward products, chapter 7's im2col products, square 1024)"
 tests/bench/gemm_bench.sh "$build/bench/bench_gemm"
+# ---- chapter 6: the book's own scripts (BOOK = a clone of the book's code) ----------------
+book=${BOOK:-/work/book/dlfs}
+echo
+if [ -z "$py" ] || [ ! -f "$book/ch06/optimizer_compare_mnist.py" ]; then
+    echo "== ch06: skipped: needs NumPy and the book's code in BOOK=$book (BOOK=DIR to point at a clone)"
+else
+    for prog in "optimizer_compare_mnist|--iters 2000|4 optimizers x 2000 iterations, 5-layer net, batch 128" \
+                "hyperparameter_optimization|--trials 100 --epochs 50|100 trials x 50 epochs, 7-layer net"; do
+        IFS='|' read -r name args what <<<"$prog"
+        echo "== ch06_$name: the book's schedule ($what), whole process (wall), one run each, seed 0"
+        t0=$(date +%s.%N)
+        "$build/bin/ch06_$name" $args --out "$build/bench" > "$build/bench/ch06_$name.c.out"
+        c=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+        echo "C     ch06_$name $args: ${c} s"
+        t0=$(date +%s.%N)
+        numpy tests/bench/book_script.py "$book" "$name.py" 0 2>/dev/null > "$build/bench/ch06_$name.numpy.out"
+        n=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+        echo "NumPy $book/ch06/$name.py (np.random.seed(0)): ${n} s"
+        same=$({ grep -vxFf "$build/bench/ch06_$name.c.out" "$build/bench/ch06_$name.numpy.out" || true; } | wc -l)
+        echo "lines NumPy prints that C does not print identically: $same of $(wc -l < "$build/bench/ch06_$name.numpy.out") (last digits of losses: summation order)"
+        echo "ratio: C is $(ratio "$n" "$c")x faster"
+    done
+fi
