@@ -16,6 +16,16 @@
  * file really holds, never what its header claims. Errors go to err (ERR_LEN) as one line
  * naming the file; nothing is printed and nothing exits.
  * Ownership: a loaded MnistSet owns x and t; free it with mnist_free.
+ *
+ * Cache (as the book's load_mnist keeps mnist.pkl): a .gz file listed in <dir>/SHA256SUMS is
+ * decompressed once, its content checked against that list (a mismatch is an error: "run
+ * `make data`"), and kept uncompressed in <project>/build/cache/mnist/<name>-<checksum>
+ * ($DLFS_CACHE_DIR instead when set; set but empty: no cache), written atomically. The
+ * cache's header names the source (device, inode, size, modification time) and the content's
+ * length and sum: a cache that is stale (the source changed), cut short, damaged or forged
+ * is validated like the source (the same IDX checks, then the sum), never trusted, and
+ * rebuilt. Files without a checksum in SHA256SUMS, and plain (uncompressed) files, are read
+ * directly every time. A cache that cannot be written is no error.
  */
 #ifndef DLFS_MNIST_H
 #define DLFS_MNIST_H
