@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernels/exp_f32.h"
 #include "kernels/gemm.h"
 #include "sys/checked.h"
 
@@ -134,10 +135,14 @@ static void row_times(float *o, const float *v, const uint32_t *idx, size_t n, c
 VECTOR_CLONES
 static void sigmoid_f32(float *a, size_t n)
 {
-    for (size_t k = 0; k < n; k++)
-        a[k] = expf(-a[k]);
-    for (size_t k = 0; k < n; k++)
-        a[k] = 1.0f / (1.0f + a[k]);
+    size_t k = 0;
+    for (; k + 16 <= n; k += 16) {      /* blocks of 16 (GCC's -O2 vectorizes fixed blocks) */
+#pragma GCC unroll 16
+        for (size_t u = 0; u < 16; u++)
+            a[k + u] = 1.0f / (1.0f + exp_f32(-a[k + u]));
+    }
+    for (; k < n; k++)
+        a[k] = 1.0f / (1.0f + exp_f32(-a[k]));
 }
 
 /* np.sum of n float32 values as NumPy adds them (pairwise: eight partial sums for 8..128
@@ -175,7 +180,7 @@ static void softmax_f32(float *a, size_t n)
     for (size_t j = 1; j < n; j++)
         m = a[j] > m ? a[j] : m;
     for (size_t j = 0; j < n; j++)
-        a[j] = expf(a[j] - m);
+        a[j] = exp_f32(a[j] - m);
     const float s = numpy_sum_f32(a, n);
     for (size_t j = 0; j < n; j++)
         a[j] = a[j] / s;

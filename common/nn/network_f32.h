@@ -10,8 +10,10 @@
  *   p = np.argmax(y) (the first maximum), compared with the label.
  * Each element of a product is summed in the plain order 0 + x[0]W[0] + x[1]W[1] + ...
  * (the zero pixels left out, which changes no bit), one rounding per step (no FMA), the
- * order kernels/gemm.h keeps; expf is the C library's. NumPy's BLAS sums in another order,
- * so last bits of y may differ; the count of right answers is the book's (9352).
+ * order kernels/gemm.h keeps; exp is kernels/exp_f32.h's (the correctly rounded float but
+ * for rare 1-ulp cases; NumPy's SIMD expf has its own few-ulp errors). NumPy's BLAS sums in
+ * another order (with FMA), so the last bits of y may differ; the count of right answers is
+ * the book's (9352), one by one and batched.
  *
  * Speed: the first layer works on the non-zero pixels only (MNIST is 81% zeros), the others
  * through gemm_f32 in batches; images (or batches) are spread over the threads of
