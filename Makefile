@@ -64,7 +64,7 @@ help:
 	@echo 'make run-NAME    run one chapter, e.g. make run-ch03_softmax'
 	@echo 'make test        build and run the Criterion suite (unit + golden outputs)'
 	@echo 'make plots       (re)write stale figure data and draw build/plots/*.png with gnuplot'
-	@echo 'make bench       time C against the NumPy equivalent (needs ../shared/data/sample_weight.pkl)'
+	@echo 'make bench       time C against NumPy + OpenBLAS and the book'"'"'s own scripts (BOOK=its clone; WEIGHTS=sample_weight.pkl)'
 	@echo 'make data        verify data/mnist against SHA256SUMS; FETCH=1 downloads them again (kept only if they match)'
 	@echo 'make deps        install the Debian packages this needs (as root), else print the command'
 	@echo 'make fuzz        fuzz the IDX, pickle and .npz readers (clang, libFuzzer), FUZZ_SECONDS=60 each'
