@@ -318,46 +318,71 @@ void sparse_rows_free(SparseRows *s)
 #define INLINE_IN_CLONES inline
 #endif
 
-#define BLOCK 32    /* the widest block of output columns kept in registers */
+/* 8 doubles, the compiler's vector type (GCC and Clang): one AVX-512 register, two AVX2 or
+ * four SSE2 ones; each lane is one IEEE multiply or add, as in scalar code. */
+typedef double v8d __attribute__((vector_size(64)));
+typedef double v8du __attribute__((vector_size(64), aligned(8), may_alias));   /* unaligned */
+#define BLOCK_VECS 8    /* the widest block of output columns kept in registers: 8 x 8 */
 
-/* o[0..width) = sum over p < n of v[p] * B[row p][0..width) where row p is idx[p], or p
- * when idx is NULL (a dense row); every element summed in order from 0.0. width is a
- * constant at each call, so the loops unroll and the sums stay in vector registers. */
+/* o[0..8 nv + tail) = sum over p < n of v[p] * B[row p][...], row p being idx[p] or p when
+ * idx is NULL; every element summed in order from 0.0. All the columns of a block go in one
+ * pass over the rows (nv vectors and tail < 8 single columns, each its own chain of adds),
+ * so the additions of different columns overlap instead of waiting for each other. nv is a
+ * constant at each call; tail is loop-invariant (the branches on it always go one way). */
 static INLINE_IN_CLONES void dot_block(double *restrict o, const double *restrict v,
                                        const uint32_t *restrict idx, size_t n,
-                                       const double *restrict B, size_t ldb, const size_t width)
+                                       const double *restrict B, size_t ldb, const size_t nv,
+                                       size_t tail)
 {
-    double acc[BLOCK] = { 0.0 };
+    v8d acc[BLOCK_VECS];
+    double t[7] = { 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0 };
+#pragma GCC unroll 8
+    for (size_t u = 0; u < nv; u++)
+        acc[u] = (v8d){ 0.0 };
     for (size_t p = 0; p < n; p++) {
         const double vp = v[p];
         const double *restrict b = B + (idx ? idx[p] : p) * ldb;
-#pragma GCC unroll 32
-        for (size_t j = 0; j < width; j++)
-            acc[j] += vp * b[j];
+#pragma GCC unroll 8
+        for (size_t u = 0; u < nv; u++)
+            acc[u] += vp * ((const v8du *)b)[u];
+#pragma GCC unroll 7
+        for (size_t u = 0; u < 7; u++)
+            if (u < tail)
+                t[u] += vp * b[8 * nv + u];
     }
-#pragma GCC unroll 32
-    for (size_t j = 0; j < width; j++)
-        o[j] = acc[j];
+#pragma GCC unroll 8
+    for (size_t u = 0; u < nv; u++)
+        *(v8du *)(o + 8 * u) = acc[u];
+#pragma GCC unroll 7
+    for (size_t u = 0; u < 7; u++)
+        if (u < tail)
+            o[8 * nv + u] = t[u];
 }
 
-/* o[0..M) = v . B (+ bias): dot_block over blocks of 32, 16, 8, 2 and 1 columns. */
+/* o[0..M) = v . B (+ bias): dot_block over blocks of up to 64 columns. */
 static INLINE_IN_CLONES void row_times(double *o, const double *v, const uint32_t *idx,
                                        size_t n, const Matrix *B, const Matrix *bias)
 {
     const size_t M = B->cols;
-    size_t j = 0;
-    for (; j + 32 <= M; j += 32)
-        dot_block(o + j, v, idx, n, B->data + j, M, 32);
-    for (; j + 16 <= M; j += 16)
-        dot_block(o + j, v, idx, n, B->data + j, M, 16);
-    for (; j + 8 <= M; j += 8)
-        dot_block(o + j, v, idx, n, B->data + j, M, 8);
-    for (; j + 2 <= M; j += 2)
-        dot_block(o + j, v, idx, n, B->data + j, M, 2);
-    for (; j < M; j++)
-        dot_block(o + j, v, idx, n, B->data + j, M, 1);
+    for (size_t j = 0; j < M; j += 8 * BLOCK_VECS) {
+        const size_t w = M - j < 8 * BLOCK_VECS ? M - j : 8 * BLOCK_VECS;
+        const size_t tail = w % 8;
+        double *oj = o + j;
+        const double *Bj = B->data + j;
+        switch (w / 8) {
+        case 0: dot_block(oj, v, idx, n, Bj, M, 0, tail); break;
+        case 1: dot_block(oj, v, idx, n, Bj, M, 1, tail); break;
+        case 2: dot_block(oj, v, idx, n, Bj, M, 2, tail); break;
+        case 3: dot_block(oj, v, idx, n, Bj, M, 3, tail); break;
+        case 4: dot_block(oj, v, idx, n, Bj, M, 4, tail); break;
+        case 5: dot_block(oj, v, idx, n, Bj, M, 5, tail); break;
+        case 6: dot_block(oj, v, idx, n, Bj, M, 6, tail); break;
+        case 7: dot_block(oj, v, idx, n, Bj, M, 7, tail); break;
+        default: dot_block(oj, v, idx, n, Bj, M, 8, tail); break;
+        }
+    }
     if (bias)
-        for (j = 0; j < M; j++)
+        for (size_t j = 0; j < M; j++)
             o[j] += bias->data[j];
 }
 
