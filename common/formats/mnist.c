@@ -325,12 +325,11 @@ fail:
 /* ---- the decompressed cache (see mnist.h) ---------------------------------------------- */
 
 #define CACHE_MAGIC  "dlfs-c MNIST cache 1\n"
-#define CACHE_HEADER 512                    /* bytes of text header, NUL-padded */
 #define SUMS_MAX     ((size_t)64 << 10)     /* a SHA256SUMS longer than this is ignored */
 
 typedef struct {
     char path[4096];            /* the cache file */
-    char key[CACHE_HEADER];     /* what its header must start with: source, name, checksum */
+    char key[MNIST_CACHE_HEADER - 64];  /* what its header starts with: source, name, checksum */
     char sha[65];               /* the content's SHA-256, as SHA256SUMS lists it */
 } Cache;
 
@@ -398,7 +397,7 @@ static int cache_plan(Cache *c, const char *dir, const char *name, const char *s
                  CACHE_MAGIC "name %s\nsha256 %s\nsource dev %llu ino %llu size %lld mtime %lld.%09ld\n",
                  name, c->sha, (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
                  (long long)st.st_size, (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec);
-    return k < 0 || (size_t)k >= sizeof c->key - 64 ? -1 : 0;   /* room for the "bytes" line */
+    return k < 0 || (size_t)k >= sizeof c->key ? -1 : 0;   /* the "bytes" line fits after it */
 }
 
 /* A quick sum of the content (Fletcher over 8-byte words): a cache cut short or damaged is
@@ -433,8 +432,43 @@ static int read_all(int fd, unsigned char *p, size_t n)
     return 0;
 }
 
-/* The IDX bytes of a valid cache (checked as read_idx checks the source: the header, the
- * length, the labels' digits, plus the key and the sum), or -1: missing, stale or corrupt. */
+int mnist_cache_check(const char *header, const unsigned char *idx, size_t len,
+                      const char *key, int labels, size_t expect_count)
+{
+    const IdxKind *k = labels ? &LABELS : &IMAGES;
+    const size_t key_len = strlen(key);
+    char scratch[ERR_LEN], line[64];
+    size_t claimed;
+    int used = -1;
+    unsigned long long sum;
+    IdxHeader h;
+    if (key_len >= MNIST_CACHE_HEADER || memcmp(header, key, key_len) != 0)
+        return -1;
+    /* "bytes N sum S\n" and NUL padding to the end of the header, nothing else */
+    const char *rest = header + key_len;
+    const size_t rest_len = MNIST_CACHE_HEADER - key_len;
+    const char *nul = memchr(rest, '\0', rest_len);
+    if (!nul || (size_t)(nul - rest) >= sizeof line)
+        return -1;
+    memcpy(line, rest, (size_t)(nul - rest));
+    line[nul - rest] = '\0';
+    for (const char *q = nul; q < rest + rest_len; q++)
+        if (*q != '\0')
+            return -1;
+    if (sscanf(line, "bytes %zu sum %16llx\n%n", &claimed, &sum, &used) != 2 ||
+        used < 0 || (size_t)used != strlen(line) || claimed != len || len < k->header ||
+        check_header(k, idx, "cache", &h, scratch) != 0 ||
+        check_length(k, &h, len - k->header, "cache", scratch) != 0 ||
+        (expect_count && h.count != expect_count) ||
+        (labels && check_labels(idx + k->header, h.count, "cache", scratch) != 0) ||
+        content_sum(idx, len) != sum)
+        return -1;
+    return 0;
+}
+
+/* The IDX bytes of a valid cache (mnist_cache_check: the key, the length, the IDX checks
+ * read_idx makes on the source, the labels' digits, the sum), or -1: missing, stale or
+ * corrupt. Memory follows the file's real size, capped as for the source. */
 static int cache_read(const Cache *c, const IdxKind *k, size_t expect_count,
                       unsigned char **out, size_t *out_len)
 {
@@ -442,27 +476,18 @@ static int cache_read(const Cache *c, const IdxKind *k, size_t expect_count,
     int fd = open(c->path, O_RDONLY | O_NOFOLLOW);
     if (fd < 0)
         return -1;
-    char header[CACHE_HEADER + 1], scratch[ERR_LEN];
+    char header[MNIST_CACHE_HEADER];
     unsigned char *buf = NULL;
     struct stat st;
-    size_t len, key_len = strlen(c->key);
-    unsigned long long sum;
-    IdxHeader h;
+    size_t len;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-        st.st_size < (off_t)(CACHE_HEADER + k->header) ||
-        st.st_size > (off_t)(CACHE_HEADER + k->header + MNIST_MAX_BYTES) ||
-        read_all(fd, (unsigned char *)header, CACHE_HEADER) != 0)
+        st.st_size < (off_t)(MNIST_CACHE_HEADER + k->header) ||
+        st.st_size > (off_t)(MNIST_CACHE_HEADER + k->header + MNIST_MAX_BYTES) ||
+        read_all(fd, (unsigned char *)header, MNIST_CACHE_HEADER) != 0)
         goto fail;
-    header[CACHE_HEADER] = '\0';
-    len = (size_t)st.st_size - CACHE_HEADER;
-    size_t claimed;
-    if (memcmp(header, c->key, key_len) != 0 ||
-        sscanf(header + key_len, "bytes %zu sum %16llx\n", &claimed, &sum) != 2 ||
-        claimed != len || !(buf = malloc(len)) || read_all(fd, buf, len) != 0 ||
-        check_header(k, buf, c->path, &h, scratch) != 0 ||
-        check_length(k, &h, len - k->header, c->path, scratch) != 0 ||
-        (expect_count && h.count != expect_count) || content_sum(buf, len) != sum ||
-        (k == &LABELS && check_labels(buf + k->header, h.count, c->path, scratch) != 0))
+    len = (size_t)st.st_size - MNIST_CACHE_HEADER;
+    if (!(buf = malloc(len)) || read_all(fd, buf, len) != 0 ||
+        mnist_cache_check(header, buf, len, c->key, k == &LABELS, expect_count) != 0)
         goto fail;
     close(fd);
     *out = buf;
@@ -478,7 +503,7 @@ fail:
  * the next run decompresses again. */
 static void cache_write(const Cache *c, const unsigned char *buf, size_t len)
 {
-    char dir[4096], err[ERR_LEN], header[CACHE_HEADER] = { 0 };
+    char dir[4096], err[ERR_LEN], header[MNIST_CACHE_HEADER] = { 0 };
     snprintf(dir, sizeof dir, "%s", c->path);
     char *slash = strrchr(dir, '/');
     if (slash)

@@ -82,4 +82,12 @@ int mnist_parse_images(const unsigned char *buf, size_t len, const char *name, i
 int mnist_parse_labels(const unsigned char *buf, size_t len, const char *name,
                        int one_hot_label, Matrix *t, char err[ERR_LEN]);
 
+/* The checks a cache file passes before its bytes are used (exposed for tests/fuzz): its
+ * MNIST_CACHE_HEADER-byte header must be key, then "bytes <len> sum <16 hex>\n", then NULs;
+ * idx (len bytes) a valid IDX file of images (labels: of labels 0..9) of expect_count items
+ * (0: any) whose sum is the header's. 0, or -1. */
+#define MNIST_CACHE_HEADER 512
+int mnist_cache_check(const char *header, const unsigned char *idx, size_t len,
+                      const char *key, int labels, size_t expect_count);
+
 #endif

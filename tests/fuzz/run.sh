@@ -18,7 +18,7 @@ case $secs in ''|*[!0-9]*|0) echo "run.sh: SECONDS must be a positive integer, g
 case $runs in *[!0-9]*) echo "run.sh: RUNS must be a positive integer, got '$runs'" >&2; exit 2;; esac
 
 status=0
-for t in idx pickle npz; do
+for t in idx pickle npz mnist_cache; do
     work=$dir/run/$t
     rm -rf "$work"
     mkdir -p "$work/corpus" "$work/artifacts"
