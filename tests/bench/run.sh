@@ -178,3 +178,8 @@ else
         say_ratio "the lean script" "$np_train" "$c_train"
     fi
 fi
+
+echo
+echo "== GEMM (kernels/gemm.c): GFLOP/s on the book's shapes beside NumPy's np.dot, 1 and 2 threads"
+echo "   (chapter 4's Affine at batch 100 and its backward products, chapter 7's im2col products, square 1024)"
+tests/bench/gemm_bench.sh "$build/bench/bench_gemm"
