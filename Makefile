@@ -81,7 +81,7 @@ help:
 	@echo 'make run-NAME    run one chapter, e.g. make run-ch03_softmax; FULL=1: the book'"'"'s full schedule'
 	@echo 'make test        build and run the Criterion suite (unit + golden outputs)'
 	@echo 'make plots       (re)write stale figure data and draw build/plots/*.png with gnuplot'
-	@echo 'make bench       time C against the NumPy equivalent (needs ../shared/data/sample_weight.pkl)'
+	@echo 'make bench       time C against NumPy + OpenBLAS and the book'"'"'s own scripts (BOOK=its clone; WEIGHTS=sample_weight.pkl)'
 	@echo 'make bench-gemm  GEMM GFLOP/s beside NumPy (OpenBLAS) on the book'"'"'s shapes, 1 and 2 threads'
 	@echo 'make data        verify data/mnist against SHA256SUMS; FETCH=1 downloads them again (kept only if they match)'
 	@echo 'make deps        install the Debian packages this needs (as root or sudo -n), else print the command'
@@ -194,7 +194,8 @@ FUZZ_DIR     := $(BUILD)/fuzz
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CFLAGS  := -O1 -g $(WARN) -ffp-contract=off -D_POSIX_C_SOURCE=200809L $(FUZZ_SAN)
 FUZZ_OBJ     := $(COMMON_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
-FUZZ_BINS    := $(FUZZ_DIR)/fuzz_idx $(FUZZ_DIR)/fuzz_pickle $(FUZZ_DIR)/fuzz_npz
+FUZZ_BINS    := $(FUZZ_DIR)/fuzz_idx $(FUZZ_DIR)/fuzz_pickle $(FUZZ_DIR)/fuzz_npz \
+                $(FUZZ_DIR)/fuzz_mnist_cache
 
 $(FUZZ_DIR)/obj/%.o: %.c
 	@mkdir -p $(@D)

@@ -12,8 +12,13 @@
  *
  * Weights: --weights FILE (.pkl or .npz); else the reader's copy data/sample_weight.pkl;
  * else the project's own trained weights data/weights/ (see data/weights/README.md).
- * Run: build/bin/ch03_mnist [--weights FILE] [--batch N] [--data DIR] [--out DIR]
- * Uses: common/formats/mnist.h, nn/network.h (formats/pickle.h, npz.h), sys/atomic.h, sys/cli.h, numpy/npprint.h
+ * Arithmetic: as the book's NumPy computes it. sample_weight.pkl and the normalized pixels
+ * are float32, so the inference runs in float32 (nn/network_f32.h); float64 weights (ours,
+ * .npz) run in float64 (nn/network.h). --threads N spreads the images over N threads
+ * (default: all cores); each image is computed by one thread, so N changes no digit.
+ * Run: build/bin/ch03_mnist [--weights FILE] [--batch N] [--threads N] [--data DIR] [--out DIR]
+ * Uses: common/formats/mnist.h, nn/network.h, nn/network_f32.h, kernels/parallel.h,
+ *       sys/atomic.h, sys/cli.h, numpy/npprint.h
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -24,7 +29,9 @@
 #include "sys/checked.h"
 #include "sys/cli.h"
 #include "formats/mnist.h"
+#include "kernels/parallel.h"
 #include "nn/network.h"
+#include "nn/network_f32.h"
 #include "numpy/npprint.h"
 #include "sys/paths.h"
 
@@ -114,8 +121,9 @@ static void write_pgm(const char *dir, const unsigned char *img, size_t rows, si
 }
 
 /* The book's inference loop: x[i:i+batch_size] through predict, np.argmax, compare with t.
- * Pixels are normalized (get_data's normalize=True) one batch at a time. */
-static size_t count_correct(const Network *network, const MnistBytes *test, size_t batch_size)
+ * Pixels are normalized (get_data's normalize=True) one batch at a time. float64 weights. */
+static size_t count_correct_f64(const Network *network, const MnistBytes *test,
+                                size_t batch_size)
 {
     Matrix x_batch = matrix_new(batch_size, test->rows * test->cols);
     Matrix y_batch = matrix_new(batch_size, network_output_size(network));
@@ -137,14 +145,31 @@ static size_t count_correct(const Network *network, const MnistBytes *test, size
     return accuracy_cnt;
 }
 
+/* The same loop in float32 (the book's sample_weight.pkl): network_f32_count_correct runs
+ *   for i in range(0, len(x), batch_size):
+ *       y_batch = predict(network, x[i:i+batch_size]); p = np.argmax(y_batch, axis=1)
+ *       accuracy_cnt += np.sum(p == t[i:i+batch_size])
+ * with the batches spread over the threads. */
+static size_t count_correct(const Network *network, const NetworkF *network32,
+                            const MnistBytes *test, size_t batch_size)
+{
+    if (!network32)
+        return count_correct_f64(network, test, batch_size);
+    return network_f32_count_correct(network32, test->pixels, test->labels, test->count,
+                                     batch_size);
+}
+
 int main(int argc, char **argv)
 {
     char *default_data = project_path("data/mnist"), *default_out = project_path("build/plots");
-    const char *data = default_data, *out = default_out, *weights_opt = NULL, *batch_opt = "100";
+    const char *data = default_data, *out = default_out, *weights_opt = NULL, *batch_opt = "100",
+               *threads_opt = "0";
     const Option opts[] = {
         { "weights", "FILE", "weights, .pkl or .npz (default data/sample_weight.pkl, "
                              "then data/weights/sample_network.npz)", &weights_opt },
         { "batch", "N", "batch size of the batched inference, 1..10000 (default 100)", &batch_opt },
+        { "threads", "N", "threads, 0..256 (default 0: all cores; the digits do not change)",
+          &threads_opt },
         { "data", "DIR", "MNIST directory (default <project>/data/mnist)", &data },
         { "out", "DIR", "directory for mnist_digit.pgm (default <project>/build/plots)", &out },
     };
@@ -153,6 +178,7 @@ int main(int argc, char **argv)
     data = path_option_or_die("--data", "DIR", data, default_data);
     out = path_option_or_die("--out", "DIR", out, default_out);
     const size_t batch_size = (size_t)parse_long_option("--batch", batch_opt, 1, 10000);
+    parallel_set_threads((int)parse_long_option("--threads", threads_opt, 0, 256));
     char err[ERR_LEN];
 
     /* 3.6.1: load_mnist(flatten=True, normalize=False); img = x_test[0] */
@@ -191,18 +217,24 @@ int main(int argc, char **argv)
             network_input_size(&network), network_output_size(&network), test.rows * test.cols);
     printf("weights: %s\n", weights);
     char repr[PY_REPR_LEN];
+    NetworkF network32;         /* the book's float32 arrays, when the file holds float32 */
+    const int is32 = network_is_float32(&network);
+    if (is32)
+        network_f32_from(&network32, &network);
 
     /* for i in range(len(x)): y = predict(network, x[i]); p = np.argmax(y) ... */
-    size_t accuracy_cnt = count_correct(&network, &test, 1);
+    size_t accuracy_cnt = count_correct(&network, is32 ? &network32 : NULL, &test, 1);
     printf("# 3.6.2 one image at a time\nAccuracy:%s\n",
            py_float_repr((double)accuracy_cnt / test.count, repr));
 
     /* 3.6.3: for i in range(0, len(x), batch_size): ... */
-    accuracy_cnt = count_correct(&network, &test, batch_size);
+    accuracy_cnt = count_correct(&network, is32 ? &network32 : NULL, &test, batch_size);
     printf("# 3.6.3 batch_size = %zu\nAccuracy:%s\n", batch_size,
            py_float_repr((double)accuracy_cnt / test.count, repr));
     argmax_and_compare();
 
+    if (is32)
+        network_f32_free(&network32);
     network_free(&network);
     mnist_bytes_free(&test);
     free(weights);

@@ -29,10 +29,13 @@
  *                   atomically (a run killed while saving leaves the previous FILE).
  * --time            a last line "seconds S test_acc A train_acc B" (the training loop, data
  *                   loading excluded), as tests/bench/train_numpy.py prints.
+ * --threads N       threads for the products and the accuracy passes (default 0: all
+ *                   cores); each row is computed by one thread, so N changes no digit.
  *
  * Run: build/bin/ch04_two_layer_net [--iters N] [--batch N] [--lr X] [--hidden 50[,100]]
- *        [--seed N] [--numerical] [--gradient-check] [--save FILE] [--data DIR] [--out DIR]
- * Uses: common/nn/network.h, formats/mnist.h, numpy/random.h, formats/npz.h,
+ *        [--seed N] [--threads N] [--numerical] [--gradient-check] [--save FILE] [--data DIR]
+ *        [--out DIR]
+ * Uses: common/nn/network.h, kernels/parallel.h, formats/mnist.h, numpy/random.h, formats/npz.h,
  *       formats/datafile.h, numpy/npprint.h, sys/cli.h
  */
 #include <math.h>
@@ -47,6 +50,7 @@
 #include "sys/cli.h"
 #include "formats/datafile.h"
 #include "formats/mnist.h"
+#include "kernels/parallel.h"
 #include "nn/network.h"
 #include "numpy/npprint.h"
 #include "formats/npz.h"
@@ -204,7 +208,8 @@ static Settings parse_settings(int argc, char **argv, const char *data, const ch
 {
     const char *const default_data = data, *const default_out = out;
     const char *iters = "10000", *batch = "100", *lr = "0.1", *hidden = "50", *std = "0.01",
-               *seed = "0", *save = NULL, *numerical = NULL, *check = NULL, *timing = NULL;
+               *seed = "0", *save = NULL, *numerical = NULL, *check = NULL, *timing = NULL,
+               *threads = "0";
     const Option opts[] = {
         { "iters", "N", "iterations, 0..10000000 (default 10000, the book's iters_num)", &iters },
         { "batch", "N", "mini-batch size, 1..60000 (default 100)", &batch },
@@ -212,6 +217,8 @@ static Settings parse_settings(int argc, char **argv, const char *data, const ch
         { "hidden", "LIST", "hidden layer sizes, e.g. 50 or 50,100 (default 50)", &hidden },
         { "weight-init-std", "X", "scale of the initial weights, 0..100 (default 0.01)", &std },
         { "seed", "N", "np.random.seed for the weights and batches (default 0)", &seed },
+        { "threads", "N", "threads, 0..256 (default 0: all cores; the digits do not change)",
+          &threads },
         { "numerical", NULL, "train with the numerical gradient (slow: use a small --iters)",
           &numerical },
         { "gradient-check", NULL, "compare numerical and backprop gradients, then exit", &check },
@@ -233,6 +240,7 @@ static Settings parse_settings(int argc, char **argv, const char *data, const ch
         .numerical = numerical != NULL, .gradient_check = check != NULL, .time = timing != NULL,
     };
     s.nsizes = parse_hidden(hidden, 784, 10, s.sizes);
+    parallel_set_threads((int)parse_long_option("--threads", threads, 0, 256));
     return s;
 }
 

@@ -14,9 +14,15 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <zlib.h>
+
+#include "sys/atomic.h"
+#include "sys/paths.h"
+#include "sys/sha256.h"
 
 typedef struct {
     uint32_t magic;
@@ -327,6 +333,231 @@ fail:
     return -1;
 }
 
+/* ---- the decompressed cache (see mnist.h) ---------------------------------------------- */
+
+#define CACHE_MAGIC  "dlfs-c MNIST cache 1\n"
+#define SUMS_MAX     ((size_t)64 << 10)     /* a SHA256SUMS longer than this is ignored */
+
+typedef struct {
+    char path[4096];            /* the cache file */
+    char key[MNIST_CACHE_HEADER - 64];  /* what its header starts with: source, name, checksum */
+    char sha[65];               /* the content's SHA-256, as SHA256SUMS lists it */
+} Cache;
+
+/* Where caches go: $DLFS_CACHE_DIR (empty: no cache), else <project>/build/cache/mnist.
+ * 0, or -1 when there is no cache. */
+static int cache_dir(char *out, size_t size)
+{
+    const char *env = getenv("DLFS_CACHE_DIR");
+    int n;
+    if (env)
+        n = env[0] ? snprintf(out, size, "%s", env) : -1;
+    else {
+        const char *root = project_root();
+        n = strcmp(root, ".") == 0 ? -1 : snprintf(out, size, "%s/build/cache/mnist", root);
+    }
+    return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+/* The checksum dir/SHA256SUMS lists for name ("<64 hex>  <name>" lines, as sha256sum
+ * writes them). 0 with sha set, or -1 when there is no such list or line. */
+static int listed_sha(const char *dir, const char *name, char sha[65])
+{
+    char path[4096];
+    if (snprintf(path, sizeof path, "%s/SHA256SUMS", dir) >= (int)sizeof path)
+        return -1;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    char line[256];
+    size_t read = 0;
+    int found = -1;
+    while (found != 0 && read < SUMS_MAX && fgets(line, sizeof line, f)) {
+        read += strlen(line);
+        size_t hex = strspn(line, "0123456789abcdef");
+        if (hex != 64 || line[64] != ' ' || (line[65] != ' ' && line[65] != '*'))
+            continue;
+        char *file = line + 66;
+        file[strcspn(file, "\r\n")] = '\0';
+        if (strcmp(file, name) == 0) {
+            memcpy(sha, line, 64);
+            sha[64] = '\0';
+            found = 0;
+        }
+    }
+    fclose(f);
+    return found;
+}
+
+/* Plans the cache of the gzip file src (dir/name.gz): -1 when it has none (no cache
+ * directory, src not gzip, or name not listed in dir/SHA256SUMS). The key names the
+ * source file as it is now (device, inode, size, modification time), so a changed source
+ * makes the cache stale. */
+static int cache_plan(Cache *c, const char *dir, const char *name, const char *src)
+{
+    char where[4096];
+    struct stat st;
+    const size_t n = strlen(src);
+    if (n < 3 || strcmp(src + n - 3, ".gz") != 0 || cache_dir(where, sizeof where) != 0 ||
+        listed_sha(dir, name, c->sha) != 0 || stat(src, &st) != 0 || !S_ISREG(st.st_mode))
+        return -1;
+    int k = snprintf(c->path, sizeof c->path, "%s/%s-%.16s", where, name, c->sha);
+    if (k < 0 || (size_t)k >= sizeof c->path)
+        return -1;
+    k = snprintf(c->key, sizeof c->key,
+                 CACHE_MAGIC "name %s\nsha256 %s\nsource dev %llu ino %llu size %lld mtime %lld.%09ld\n",
+                 name, c->sha, (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
+                 (long long)st.st_size, (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec);
+    return k < 0 || (size_t)k >= sizeof c->key ? -1 : 0;   /* the "bytes" line fits after it */
+}
+
+/* A quick sum of the content (Fletcher over 8-byte words): a cache cut short or damaged is
+ * rebuilt. It is no defence against a deliberate forgery, which the IDX checks keep
+ * harmless (a forged pixel is just a pixel). */
+static uint64_t content_sum(const unsigned char *p, size_t n)
+{
+    uint64_t a = 0, b = 0, w;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&w, p + i, 8);
+        a += w;
+        b += a;
+    }
+    w = 0;
+    memcpy(&w, p + i, n - i);
+    a += w;
+    b += a;
+    return b ^ (a << 32 | a >> 32);
+}
+
+/* read() exactly n bytes. */
+static int read_all(int fd, unsigned char *p, size_t n)
+{
+    while (n > 0) {
+        const ssize_t got = read(fd, p, n);
+        if (got <= 0)
+            return -1;
+        p += got;
+        n -= (size_t)got;
+    }
+    return 0;
+}
+
+int mnist_cache_check(const char *header, const unsigned char *idx, size_t len,
+                      const char *key, int labels, size_t expect_count)
+{
+    const IdxKind *k = labels ? &LABELS : &IMAGES;
+    const size_t key_len = strlen(key);
+    char scratch[ERR_LEN], line[64];
+    size_t claimed;
+    int used = -1;
+    unsigned long long sum;
+    IdxHeader h;
+    if (key_len >= MNIST_CACHE_HEADER || memcmp(header, key, key_len) != 0)
+        return -1;
+    /* "bytes N sum S\n" and NUL padding to the end of the header, nothing else */
+    const char *rest = header + key_len;
+    const size_t rest_len = MNIST_CACHE_HEADER - key_len;
+    const char *nul = memchr(rest, '\0', rest_len);
+    if (!nul || (size_t)(nul - rest) >= sizeof line)
+        return -1;
+    memcpy(line, rest, (size_t)(nul - rest));
+    line[nul - rest] = '\0';
+    for (const char *q = nul; q < rest + rest_len; q++)
+        if (*q != '\0')
+            return -1;
+    if (sscanf(line, "bytes %zu sum %16llx\n%n", &claimed, &sum, &used) != 2 ||
+        used < 0 || (size_t)used != strlen(line) || claimed != len || len < k->header ||
+        check_header(k, idx, "cache", &h, scratch) != 0 ||
+        check_length(k, &h, len - k->header, "cache", scratch) != 0 ||
+        (expect_count && h.count != expect_count) ||
+        (labels && check_labels(idx + k->header, h.count, "cache", scratch) != 0) ||
+        content_sum(idx, len) != sum)
+        return -1;
+    return 0;
+}
+
+/* The IDX bytes of a valid cache (mnist_cache_check: the key, the length, the IDX checks
+ * read_idx makes on the source, the labels' digits, the sum), or -1: missing, stale or
+ * corrupt. Memory follows the file's real size, capped as for the source. */
+static int cache_read(const Cache *c, const IdxKind *k, size_t expect_count,
+                      unsigned char **out, size_t *out_len)
+{
+    *out = NULL;
+    int fd = open(c->path, O_RDONLY | O_NOFOLLOW);
+    if (fd < 0)
+        return -1;
+    char header[MNIST_CACHE_HEADER];
+    unsigned char *buf = NULL;
+    struct stat st;
+    size_t len;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+        st.st_size < (off_t)(MNIST_CACHE_HEADER + k->header) ||
+        st.st_size > (off_t)(MNIST_CACHE_HEADER + k->header + MNIST_MAX_BYTES) ||
+        read_all(fd, (unsigned char *)header, MNIST_CACHE_HEADER) != 0)
+        goto fail;
+    len = (size_t)st.st_size - MNIST_CACHE_HEADER;
+    if (!(buf = malloc(len)) || read_all(fd, buf, len) != 0 ||
+        mnist_cache_check(header, buf, len, c->key, k == &LABELS, expect_count) != 0)
+        goto fail;
+    close(fd);
+    *out = buf;
+    *out_len = len;
+    return 0;
+fail:
+    free(buf);
+    close(fd);
+    return -1;
+}
+
+/* Writes the cache atomically (sys/atomic.h); a cache that cannot be written is no error:
+ * the next run decompresses again. */
+static void cache_write(const Cache *c, const unsigned char *buf, size_t len)
+{
+    char dir[4096], err[ERR_LEN], header[MNIST_CACHE_HEADER] = { 0 };
+    snprintf(dir, sizeof dir, "%s", c->path);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *slash = '\0';
+    snprintf(header, sizeof header, "%sbytes %zu sum %016llx\n", c->key, len,
+             (unsigned long long)content_sum(buf, len));
+    AtomicFile a;
+    if ((slash && make_dirs(dir, err) != 0) || atomic_open(&a, c->path, err) != 0)
+        return;
+    if (fwrite(header, 1, sizeof header, a.f) != sizeof header || fwrite(buf, 1, len, a.f) != len) {
+        atomic_abort(&a);
+        return;
+    }
+    atomic_commit(&a, err);
+}
+
+/* read_idx through the cache: the cached bytes when the cache is valid, else the source
+ * decompressed, checked against SHA256SUMS, and cached for the next run. name is the file's
+ * name in SHA256SUMS (without .gz). */
+static int read_idx_cached(const char *dir, const char *name, const char *path,
+                           const IdxKind *k, size_t expect_count, const char *labels_path,
+                           unsigned char **out, size_t *out_len, char *err)
+{
+    Cache c;
+    if (cache_plan(&c, dir, name, path) != 0)
+        return read_idx(path, k, expect_count, labels_path, out, out_len, err);
+    if (cache_read(&c, k, expect_count, out, out_len) == 0)
+        return 0;
+    if (read_idx(path, k, expect_count, labels_path, out, out_len, err) != 0)
+        return -1;
+    char sha[65];
+    sha256_hex(*out, *out_len, sha);
+    if (strcmp(sha, c.sha) != 0) {
+        free(*out);
+        *out = NULL;
+        *out_len = 0;
+        return set_error(err, "%s: content does not match its checksum in %s/SHA256SUMS "
+                         "(run `make data`)", path, dir);
+    }
+    cache_write(&c, *out, *out_len);
+    return 0;
+}
+
 /* "<dir>/<name>.gz", or "<dir>/<name>" when only the uncompressed file exists. */
 static int data_path(char *path, size_t size, const char *dir, const char *name, char *err)
 {
@@ -342,41 +573,46 @@ static int data_path(char *path, size_t size, const char *dir, const char *name,
     return 0;
 }
 
-/* The label and image files of a split in dir. */
-static int split_paths(const char *dir, MnistSplit split, char lbl_path[4096],
-                       char img_path[4096], char *err)
+/* The label and image files of a split in dir, and their names in SHA256SUMS. */
+typedef struct {
+    char lbl_name[64], img_name[64];
+    char lbl_path[4096], img_path[4096];
+} SplitFiles;
+
+static int split_paths(const char *dir, MnistSplit split, SplitFiles *f, char *err)
 {
     assert((split == MNIST_TRAIN || split == MNIST_TEST) && "mnist: unknown split");
     const char *prefix = split == MNIST_TRAIN ? "train" : "t10k";
-    char name[64];
-    snprintf(name, sizeof name, "%s-labels-idx1-ubyte", prefix);
-    if (data_path(lbl_path, 4096, dir, name, err))
+    snprintf(f->lbl_name, sizeof f->lbl_name, "%s-labels-idx1-ubyte", prefix);
+    snprintf(f->img_name, sizeof f->img_name, "%s-images-idx3-ubyte", prefix);
+    if (data_path(f->lbl_path, sizeof f->lbl_path, dir, f->lbl_name, err))
         return -1;
-    snprintf(name, sizeof name, "%s-images-idx3-ubyte", prefix);
-    return data_path(img_path, 4096, dir, name, err);
+    return data_path(f->img_path, sizeof f->img_path, dir, f->img_name, err);
 }
 
 int load_mnist(const char *dir, MnistSplit split, int normalize, int one_hot_label,
                MnistSet *out, char err[ERR_LEN])
 {
     assert(dir && out && err && "load_mnist: NULL argument");
-    char img_path[4096], lbl_path[4096];
+    SplitFiles files;
+    const char *img_path = files.img_path, *lbl_path = files.lbl_path;
     unsigned char *buf;
     size_t len;
     int rc;
 
     *out = (MnistSet){ { 0, 0, NULL }, { 0, 0, NULL }, 0, 0 };
-    if (split_paths(dir, split, lbl_path, img_path, err))
+    if (split_paths(dir, split, &files, err))
         return -1;
 
-    if (read_idx(lbl_path, &LABELS, 0, NULL, &buf, &len, err))
+    if (read_idx_cached(dir, files.lbl_name, lbl_path, &LABELS, 0, NULL, &buf, &len, err))
         return -1;
     rc = mnist_parse_labels(buf, len, lbl_path, one_hot_label, &out->t, err);
     free(buf);
     if (rc)
         return -1;
 
-    if (read_idx(img_path, &IMAGES, out->t.rows, lbl_path, &buf, &len, err)) {
+    if (read_idx_cached(dir, files.img_name, img_path, &IMAGES, out->t.rows, lbl_path, &buf,
+                        &len, err)) {
         mnist_free(out);
         return -1;
     }
@@ -399,17 +635,20 @@ void mnist_free(MnistSet *s)
 int load_mnist_bytes(const char *dir, MnistSplit split, MnistBytes *out, char err[ERR_LEN])
 {
     assert(dir && out && err && "load_mnist_bytes: NULL argument");
-    char img_path[4096], lbl_path[4096];
+    SplitFiles files;
+    const char *img_path = files.img_path, *lbl_path = files.lbl_path;
     size_t len;
     memset(out, 0, sizeof *out);
-    if (split_paths(dir, split, lbl_path, img_path, err) ||
-        read_idx(lbl_path, &LABELS, 0, NULL, &out->raw[1], &len, err))
+    if (split_paths(dir, split, &files, err) ||
+        read_idx_cached(dir, files.lbl_name, lbl_path, &LABELS, 0, NULL, &out->raw[1], &len,
+                        err))
         return -1;
     /* read_idx checked the header and that the file holds exactly what it declares. */
     out->count = len - LABELS.header;
     out->labels = out->raw[1] + LABELS.header;
     if (check_labels(out->labels, out->count, lbl_path, err) ||
-        read_idx(img_path, &IMAGES, out->count, lbl_path, &out->raw[0], &len, err)) {
+        read_idx_cached(dir, files.img_name, img_path, &IMAGES, out->count, lbl_path,
+                        &out->raw[0], &len, err)) {
         mnist_bytes_free(out);
         return -1;
     }

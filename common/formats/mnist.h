@@ -20,6 +20,16 @@
  * header (the buffer doubles from 1 MiB), never more than the header's size, at most
  * MNIST_MAX_BYTES + 16 bytes per file.
  * Ownership: a loaded MnistSet owns x and t; free it with mnist_free.
+ *
+ * Cache (as the book's load_mnist keeps mnist.pkl): a .gz file listed in <dir>/SHA256SUMS is
+ * decompressed once, its content checked against that list (a mismatch is an error: "run
+ * `make data`"), and kept uncompressed in <project>/build/cache/mnist/<name>-<checksum>
+ * ($DLFS_CACHE_DIR instead when set; set but empty: no cache), written atomically. The
+ * cache's header names the source (device, inode, size, modification time) and the content's
+ * length and sum: a cache that is stale (the source changed), cut short, damaged or forged
+ * is validated like the source (the same IDX checks, then the sum), never trusted, and
+ * rebuilt. Files without a checksum in SHA256SUMS, and plain (uncompressed) files, are read
+ * directly every time. A cache that cannot be written is no error.
  */
 #ifndef DLFS_MNIST_H
 #define DLFS_MNIST_H
@@ -75,5 +85,13 @@ int mnist_parse_images(const unsigned char *buf, size_t len, const char *name, i
                        Matrix *x, size_t *rows, size_t *cols, char err[ERR_LEN]);
 int mnist_parse_labels(const unsigned char *buf, size_t len, const char *name,
                        int one_hot_label, Matrix *t, char err[ERR_LEN]);
+
+/* The checks a cache file passes before its bytes are used (exposed for tests/fuzz): its
+ * MNIST_CACHE_HEADER-byte header must be key, then "bytes <len> sum <16 hex>\n", then NULs;
+ * idx (len bytes) a valid IDX file of images (labels: of labels 0..9) of expect_count items
+ * (0: any) whose sum is the header's. 0, or -1. */
+#define MNIST_CACHE_HEADER 512
+int mnist_cache_check(const char *header, const unsigned char *idx, size_t len,
+                      const char *key, int labels, size_t expect_count);
 
 #endif

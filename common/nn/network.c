@@ -10,6 +10,85 @@
 
 #include "nn/functions.h"
 #include "sys/checked.h"
+
+#ifdef _OPENMP
+#define OMP(directive) _Pragma(#directive)
+#else
+#define OMP(directive)
+#endif
+/* Loops over at least this many rows (images, or rows of a gradient) may be spread over the
+ * threads (kernels/parallel.h); each row is computed whole by one thread, in the same order
+ * as on one thread, so any thread count gives the same bits. Fewer rows: one thread (a
+ * parallel region costs a few microseconds). */
+#define PAR_MIN_ROWS 16
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+/* Whether a loop of a training step runs faster on the threads, measured as it runs. A step
+ * of batch 100 takes about 100 us, a parallel region a few us on an idle machine but a
+ * scheduler time slice (milliseconds) when other programs keep the cores busy and a thread
+ * waits to run. So each loop (one Adapt per call site) times itself: it takes the mode
+ * (threads or one thread) with the lower running average per row, tries the other one now
+ * and then (a trial's time replaces that mode's average; trials come less often each time
+ * they lose, down to every 1024th call), and runs on one thread inside another parallel
+ * region. The mode never changes a bit of the results. DLFS_ALWAYS_THREADS=1 in the
+ * environment skips the measuring and always takes the threads (tests/test_threads.c, which
+ * checks that the threads give the same bits, sets it). */
+typedef struct {
+    double per_row[2];      /* running average of seconds per row: [0] one thread, [1] all */
+    unsigned calls, retry;  /* calls so far; the other mode is tried every `retry` calls */
+    int mode, trying;
+} Adapt;
+
+static int always_threads(void)
+{
+    static int cached = -1;         /* read once, before any parallel region */
+    if (cached < 0) {
+        const char *e = getenv("DLFS_ALWAYS_THREADS");
+        cached = e && strcmp(e, "1") == 0;
+    }
+    return cached;
+}
+
+static int adapt_begin(Adapt *a, size_t rows, double *t0)
+{
+#ifdef _OPENMP
+    if (rows < PAR_MIN_ROWS || omp_in_parallel() || omp_get_max_threads() < 2)
+        return 0;
+    if (always_threads())
+        return a->mode = 1, a->trying = 0, 1;
+    const int best = a->per_row[1] < a->per_row[0] ? 1 : 0;
+    if (a->retry == 0)
+        a->retry = 16;
+    a->trying = ++a->calls % a->retry == 0 || a->per_row[!best] == 0.0;
+    a->mode = a->trying ? !best : best;
+    *t0 = omp_get_wtime();
+    return a->mode;
+#else
+    (void)a, (void)rows, (void)t0;
+    return 0;
+#endif
+}
+
+static void adapt_end(Adapt *a, size_t rows, double t0)
+{
+#ifdef _OPENMP
+    if (rows < PAR_MIN_ROWS || omp_in_parallel() || omp_get_max_threads() < 2 ||
+        always_threads())
+        return;
+    const double per_row = (omp_get_wtime() - t0) / (double)rows;
+    double *avg = &a->per_row[a->mode];
+    const int was_best = a->per_row[a->mode] <= a->per_row[!a->mode];
+    *avg = *avg == 0.0 || a->trying ? per_row : 0.875 * *avg + 0.125 * per_row;
+    if (a->trying)      /* a losing trial makes the next one rarer; a winning one, sooner */
+        a->retry = *avg < a->per_row[!a->mode] || was_best ? 16
+                   : (a->retry < 1024 ? 2 * a->retry : 1024);
+#else
+    (void)a, (void)rows, (void)t0;
+#endif
+}
 #include "nn/gradient.h"
 #include "formats/weights.h"
 
@@ -254,72 +333,121 @@ void sparse_rows_free(SparseRows *s)
 #define INLINE_IN_CLONES inline
 #endif
 
-#define BLOCK 32    /* the widest block of output columns kept in registers */
+/* 8 doubles, the compiler's vector type (GCC and Clang): one AVX-512 register, two AVX2 or
+ * four SSE2 ones; each lane is one IEEE multiply or add, as in scalar code. */
+typedef double v8d __attribute__((vector_size(64)));
+typedef double v8du __attribute__((vector_size(64), aligned(8), may_alias));   /* unaligned */
+#define BLOCK_VECS 8    /* the widest block of output columns kept in registers: 8 x 8 */
 
-/* o[0..width) = sum over p < n of v[p] * B[row p][0..width) where row p is idx[p], or p
- * when idx is NULL (a dense row); every element summed in order from 0.0. width is a
- * constant at each call, so the loops unroll and the sums stay in vector registers. */
+/* o[0..8 nv + tail) = sum over p < n of v[p] * B[row p][...], row p being idx[p] or p when
+ * idx is NULL; every element summed in order from 0.0. All the columns of a block go in one
+ * pass over the rows (nv vectors and tail < 8 single columns, each its own chain of adds),
+ * so the additions of different columns overlap instead of waiting for each other. nv is a
+ * constant at each call; tail is loop-invariant (the branches on it always go one way). */
 static INLINE_IN_CLONES void dot_block(double *restrict o, const double *restrict v,
                                        const uint32_t *restrict idx, size_t n,
-                                       const double *restrict B, size_t ldb, const size_t width)
+                                       const double *restrict B, size_t ldb, const size_t nv,
+                                       size_t tail)
 {
-    double acc[BLOCK] = { 0.0 };
+    v8d acc[BLOCK_VECS];
+    double t[7] = { 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0 };
+#pragma GCC unroll 8
+    for (size_t u = 0; u < nv; u++)
+        acc[u] = (v8d){ 0.0 };
     for (size_t p = 0; p < n; p++) {
         const double vp = v[p];
         const double *restrict b = B + (idx ? idx[p] : p) * ldb;
-#pragma GCC unroll 32
-        for (size_t j = 0; j < width; j++)
-            acc[j] += vp * b[j];
+#pragma GCC unroll 8
+        for (size_t u = 0; u < nv; u++)
+            acc[u] += vp * ((const v8du *)b)[u];
+#pragma GCC unroll 7
+        for (size_t u = 0; u < 7; u++)
+            if (u < tail)
+                t[u] += vp * b[8 * nv + u];
     }
-#pragma GCC unroll 32
-    for (size_t j = 0; j < width; j++)
-        o[j] = acc[j];
+#pragma GCC unroll 8
+    for (size_t u = 0; u < nv; u++)
+        *(v8du *)(o + 8 * u) = acc[u];
+#pragma GCC unroll 7
+    for (size_t u = 0; u < 7; u++)
+        if (u < tail)
+            o[8 * nv + u] = t[u];
 }
 
-/* o[0..M) = v . B (+ bias): dot_block over blocks of 32, 16, 8, 2 and 1 columns. */
+/* o[0..M) = v . B (+ bias): dot_block over blocks of up to 64 columns. */
 static INLINE_IN_CLONES void row_times(double *o, const double *v, const uint32_t *idx,
                                        size_t n, const Matrix *B, const Matrix *bias)
 {
     const size_t M = B->cols;
-    size_t j = 0;
-    for (; j + 32 <= M; j += 32)
-        dot_block(o + j, v, idx, n, B->data + j, M, 32);
-    for (; j + 16 <= M; j += 16)
-        dot_block(o + j, v, idx, n, B->data + j, M, 16);
-    for (; j + 8 <= M; j += 8)
-        dot_block(o + j, v, idx, n, B->data + j, M, 8);
-    for (; j + 2 <= M; j += 2)
-        dot_block(o + j, v, idx, n, B->data + j, M, 2);
-    for (; j < M; j++)
-        dot_block(o + j, v, idx, n, B->data + j, M, 1);
+    for (size_t j = 0; j < M; j += 8 * BLOCK_VECS) {
+        const size_t w = M - j < 8 * BLOCK_VECS ? M - j : 8 * BLOCK_VECS;
+        const size_t tail = w % 8;
+        double *oj = o + j;
+        const double *Bj = B->data + j;
+        switch (w / 8) {
+        case 0: dot_block(oj, v, idx, n, Bj, M, 0, tail); break;
+        case 1: dot_block(oj, v, idx, n, Bj, M, 1, tail); break;
+        case 2: dot_block(oj, v, idx, n, Bj, M, 2, tail); break;
+        case 3: dot_block(oj, v, idx, n, Bj, M, 3, tail); break;
+        case 4: dot_block(oj, v, idx, n, Bj, M, 4, tail); break;
+        case 5: dot_block(oj, v, idx, n, Bj, M, 5, tail); break;
+        case 6: dot_block(oj, v, idx, n, Bj, M, 6, tail); break;
+        case 7: dot_block(oj, v, idx, n, Bj, M, 7, tail); break;
+        default: dot_block(oj, v, idx, n, Bj, M, 8, tail); break;
+        }
+    }
     if (bias)
-        for (j = 0; j < M; j++)
+        for (size_t j = 0; j < M; j++)
             o[j] += bias->data[j];
 }
 
-/* out (N, M) = in (N, K) . B (K, M) (+ bias (1, M) unless NULL): np.dot(z, W) + b. */
+/* Row r of out = row r of in (or of the sparse x) . B (+ bias): one version per CPU kind. */
 VECTOR_CLONES
+static void dense_row(double *o, const double *in, size_t K, const Matrix *B, const Matrix *bias)
+{
+    row_times(o, in, NULL, K, B, bias);
+}
+
+VECTOR_CLONES
+static void sparse_row(double *o, const SparseRows *x, size_t r, const Matrix *B,
+                       const Matrix *bias)
+{
+    const size_t p = x->start[r];
+    row_times(o, x->val + p, x->col + p, x->start[r + 1] - p, B, bias);
+}
+
+/* out (N, M) = in (N, K) . B (K, M) (+ bias (1, M) unless NULL): np.dot(z, W) + b.
+ * Rows over the threads. */
 static void dense_dot(Matrix *out, const Matrix *in, const Matrix *B, const Matrix *bias)
 {
     assert(in->cols == B->rows && out->rows == in->rows && out->cols == B->cols &&
            "dense_dot: shapes");
-    for (size_t r = 0; r < in->rows; r++)
-        row_times(out->data + r * out->cols, in->data + r * in->cols, NULL, in->cols, B, bias);
+    static Adapt adapt;
+    const size_t N = in->rows;
+    double t0 = 0.0;
+    const int threads = adapt_begin(&adapt, N, &t0);
+    OMP(omp parallel for schedule(static) if (threads))
+    for (size_t r = 0; r < N; r++)
+        dense_row(out->data + r * out->cols, in->data + r * in->cols, in->cols, B, bias);
+    adapt_end(&adapt, N, t0);
 }
 
 /* out (N, M) = x (N, K) . B (K, M) (+ bias) for x as sparse rows: each output row is the sum
  * of the B rows that x's non-zero entries pick, in column order (so exactly what matrix_dot,
- * which skips zeros too, gives). Used for np.dot(x.T, dy), whose x.T rows are pixels. */
-VECTOR_CLONES
+ * which skips zeros too, gives). Used for np.dot(x, W1) and np.dot(x.T, dy), whose x.T rows
+ * are pixels. Rows over the threads. */
 static void sparse_dot(Matrix *out, const SparseRows *x, const Matrix *B, const Matrix *bias)
 {
     assert(x->cols == B->rows && out->rows == x->rows && out->cols == B->cols &&
            "sparse_dot: shapes");
-    for (size_t r = 0; r < x->rows; r++) {
-        const size_t p = x->start[r];
-        row_times(out->data + r * out->cols, x->val + p, x->col + p, x->start[r + 1] - p, B,
-                  bias);
-    }
+    static Adapt adapt;
+    const size_t N = x->rows;
+    double t0 = 0.0;
+    const int threads = adapt_begin(&adapt, N, &t0);
+    OMP(omp parallel for schedule(static) if (threads))
+    for (size_t r = 0; r < N; r++)
+        sparse_row(out->data + r * out->cols, x, r, B, bias);
+    adapt_end(&adapt, N, t0);
 }
 
 /* y[0..n) += a * x[0..n), in blocks the compiler vectorizes. */
@@ -339,26 +467,6 @@ static INLINE_IN_CLONES void axpy(double *restrict y, double a, const double *re
     }
     for (; j < n; j++)
         y[j] += a * x[j];
-}
-
-/* out (N, M) = x (N, K) . B (K, M) + bias, given xT = x^T as sparse rows (one per column of
- * x, the MNIST pixels): np.dot(x, W1) + b1. Pixel by pixel, row k of B is added, scaled, to
- * the output rows of the images where pixel k is not 0: B is read once, in order, and the
- * outputs (N, M) stay in cache. Each output element still sums its terms in column order. */
-VECTOR_CLONES
-static void dot_by_columns(Matrix *out, const SparseRows *xT, const Matrix *B,
-                           const Matrix *bias)
-{
-    assert(xT->rows == B->rows && out->rows == xT->cols && out->cols == B->cols &&
-           "dot_by_columns: shapes");
-    const size_t M = B->cols;
-    memset(out->data, 0, matrix_size(out) * sizeof(double));
-    for (size_t k = 0; k < xT->rows; k++)
-        for (size_t p = xT->start[k]; p < xT->start[k + 1]; p++)
-            axpy(out->data + xT->col[p] * M, xT->val[p], B->data + k * M, M);
-    for (size_t r = 0; r < out->rows; r++)
-        for (size_t j = 0; j < M; j++)
-            out->data[r * M + j] += bias->data[j];
 }
 
 /* a = sigmoid(a) for n values, exactly nn/functions.h's 1.0 / (1.0 + exp(-a)): the C
@@ -476,27 +584,41 @@ static void sparse_transpose(SparseRows *xT, const SparseRows *x)
 
 /* ---- predict --------------------------------------------------------------------------------- */
 
-/* The book's predict for x (N rows, N <= w->batch): a1 = np.dot(x, W1) + b1,
- * z1 = sigmoid(a1), ..., y = softmax(an), kept in w->z. Returns y (N, out), a view into w. */
+/* Row r of the book's predict: a1 = np.dot(x, W1) + b1, z1 = sigmoid(a1), ..., y =
+ * softmax(an), into row r of w->z[0], ..., w->z[n-1]. */
+static void forward_row(const Network *net, const SparseRows *x, size_t r, NetworkWork *w)
+{
+    const size_t n = net->nlayers;
+    for (size_t i = 0; i < n; i++) {
+        const size_t M = net->W[i].cols, K = net->W[i].rows;
+        double *a = w->z[i].data + r * M;
+        if (i == 0)
+            sparse_row(a, x, r, &net->W[0], &net->b[0]);       /* a1 = np.dot(x, W1) + b1 */
+        else
+            dense_row(a, w->z[i - 1].data + r * K, K, &net->W[i], &net->b[i]);
+        if (i + 1 < n)
+            sigmoid_in_place(a, M);                             /* z = sigmoid(a) */
+        else {
+            Matrix y = { 1, M, a };                             /* y = softmax(a) */
+            softmax(&y, &y);
+        }
+    }
+}
+
+/* The book's predict for x (N rows, N <= w->batch), kept in w->z (z1, z2, ..., y), the rows
+ * spread over the threads. Returns y (N, out), a view into w. */
 static Matrix forward(const Network *net, const SparseRows *x, NetworkWork *w)
 {
     check_work(w, net, x);
-    const size_t n = net->nlayers;
-    Matrix a = { 0, 0, NULL };
-    for (size_t i = 0; i < n; i++) {
-        const Matrix in = a;
-        a = scratch(&w->z[i], x->rows, net->W[i].cols);
-        if (i == 0) {
-            sparse_transpose(&w->xT, x);                     /* kept for np.dot(x.T, dy) */
-            dot_by_columns(&a, &w->xT, &net->W[0], &net->b[0]);   /* a1 = np.dot(x, W1) + b1 */
-        } else
-            dense_dot(&a, &in, &net->W[i], &net->b[i]);     /* a = np.dot(z, W) + b */
-        if (i + 1 < n)
-            sigmoid_in_place(a.data, matrix_size(&a));      /* z = sigmoid(a) */
-        else
-            softmax(&a, &a);                                 /* y = softmax(a) */
-    }
-    return a;
+    static Adapt adapt;
+    const size_t N = x->rows;
+    double t0 = 0.0;
+    const int threads = adapt_begin(&adapt, N, &t0);
+    OMP(omp parallel for schedule(static) if (threads))
+    for (size_t r = 0; r < N; r++)
+        forward_row(net, x, r, w);
+    adapt_end(&adapt, N, t0);
+    return scratch(&w->z[net->nlayers - 1], N, net->W[net->nlayers - 1].cols);
 }
 
 /* Calls visit(y, first row, ctx) for x (dense) in chunks of at most w->batch rows. */
@@ -618,19 +740,27 @@ double network_accuracy(const Network *net, const SparseRows *x, const size_t *t
 {
     assert(x->rows > 0 && "network_accuracy: no rows");
     const size_t batch = x->rows < EVAL_BATCH ? x->rows : EVAL_BATCH;
-    NetworkWork *w = network_work_new(net, batch);
-    size_t *p = xcalloc(batch, sizeof *p), correct = 0;
-    SparseRows rows = *x;           /* a window of `batch` rows sliding down x */
-    for (size_t i = 0; i < x->rows; i += batch) {
-        rows.rows = x->rows - i < batch ? x->rows - i : batch;
-        rows.start = x->start + i;
-        const Matrix y = forward(net, &rows, w);
-        matrix_argmax_rows(p, &y);                   /* y = np.argmax(y, axis=1) */
-        for (size_t j = 0; j < rows.rows; j++)
-            correct += p[j] == t[i + j];             /* np.sum(y == t) */
+    const size_t chunks = (x->rows + batch - 1) / batch;
+    size_t correct = 0;
+    /* Chunks of `batch` rows over the threads, each with its own scratch space. */
+    OMP(omp parallel reduction(+ : correct) if (chunks > 1))
+    {
+        NetworkWork *w = network_work_new(net, batch);
+        size_t *p = xcalloc(batch, sizeof *p);
+        OMP(omp for schedule(dynamic, 4))     /* a thread kept waiting does fewer chunks */
+        for (size_t c = 0; c < chunks; c++) {
+            const size_t i = c * batch;
+            SparseRows rows = *x;   /* rows i .. i + batch of x */
+            rows.rows = x->rows - i < batch ? x->rows - i : batch;
+            rows.start = x->start + i;
+            const Matrix y = forward(net, &rows, w);
+            matrix_argmax_rows(p, &y);                   /* y = np.argmax(y, axis=1) */
+            for (size_t j = 0; j < rows.rows; j++)
+                correct += p[j] == t[i + j];             /* np.sum(y == t) */
+        }
+        free(p);
+        network_work_free(w);
     }
-    free(p);
-    network_work_free(w);
     return (double)correct / (double)x->rows;        /* / float(x.shape[0]) */
 }
 
@@ -666,6 +796,7 @@ void network_gradient(Network *grads, const Network *net, const SparseRows *x, c
     check_same_shapes(grads, net);
     const size_t N = x->rows, n = net->nlayers;
     const Matrix y = forward(net, x, w);
+    sparse_transpose(&w->xT, x);                              /* x.T, for dW1 */
 
     /* dy = (y - t) / batch_num, t one-hot */
     Matrix dy = scratch(&w->delta[0], N, y.cols);

@@ -18,6 +18,11 @@
  * (zeros left out), so network_predict gives exactly matrix_dot's digits. The
  * scratch arrays of a pass (the book's a1, z1, ..., dy) live in a NetworkWork
  * made once, so a training loop allocates nothing.
+ * Threads (kernels/parallel.h, --threads N): the rows of a pass (images of a batch,
+ * rows of a gradient) and the batches of network_accuracy are spread over the threads,
+ * each row computed whole by one thread in the order above, so 1, 2 or 16 threads give
+ * the same bits (tests/test_threads.c). A training step's loops time themselves and run
+ * on one thread while that is faster (a loaded machine; network.c, Adapt).
  */
 #ifndef DLFS_NETWORK_H
 #define DLFS_NETWORK_H

@@ -1,13 +1,23 @@
 #!/usr/bin/env bash
 # make bench: C and NumPy side by side, in one run, alternating, on this machine.
 # Usage: tests/bench/run.sh BUILD_DIR   (run from the project root by `make bench`)
-# Environment: WEIGHTS (default ../shared/data/sample_weight.pkl), ROUNDS (default 5).
+# Environment:
+#   WEIGHTS  the book's sample_weight.pkl (default ../shared/data/sample_weight.pkl)
+#   BOOK     a clone of github.com/oreilly-japan/deep-learning-from-scratch: its own scripts
+#            are timed too (default: ../deep-learning-from-scratch or /work/book/dlfs when
+#            there; the rows are skipped with a message when there is none)
+#   ROUNDS   rounds of the whole-process timings (default 5)
+#   TRAIN=0  skip the chapter-4 trainings (the longest rows: about a minute)
+# NumPy is measured as people install it, linked to OpenBLAS (pip's wheels; on Debian
+# libopenblas0-pthread). The BLAS it really loaded is printed; when it is the reference BLAS
+# the ratios against it are not NumPy's speed, so they are not printed as such.
 set -euo pipefail
 build=${1:-build}
 rounds=${ROUNDS:-5}
 weights=${WEIGHTS:-../shared/data/sample_weight.pkl}
 mnist=data/mnist
-timeit=$build/bench/timeit
+timeit=$(cd "$build/bench" && pwd)/timeit
+here=$(pwd)
 
 # A python3 with NumPy: Debian's python3-numpy lives with /usr/bin/python3.
 py=""
@@ -23,56 +33,150 @@ numpy() { env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$py" "$@"; }
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
+# wall_run FILE CMD...: run CMD with its stdout in FILE; print its wall time in seconds.
+wall_run() {
+    local out=$1 t0 t1
+    shift
+    t0=$(date +%s.%N)
+    "$@" >"$out" 2>/dev/null || true
+    t1=$(date +%s.%N)
+    awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }'
+}
+last_acc() { grep 'train acc, test acc |' | tail -1 | sed 's/.*| //'; }
 
-echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1); $(${CC:-cc} --version | head -1)"
-[ -n "$py" ] && echo "numpy: $(numpy -c 'import numpy; print(numpy.__version__)')" \
-             || echo "numpy: not installed (apt-get install python3-numpy): C figures only"
+# The BLAS library NumPy has mapped, from its own /proc/self/maps.
+blas_of_numpy() {
+    numpy -c 'import numpy, sys
+libs = sorted({l.split()[-1] for l in open("/proc/self/maps") if ("blas" in l or "mkl" in l) and "/" in l})
+kind = "unknown"
+if any("openblas" in p for p in libs): kind = "OpenBLAS"
+elif any("mkl" in p for p in libs): kind = "MKL"
+elif any("/blas/libblas" in p or p.endswith("/libblas.so.3") for p in libs): kind = "reference"
+print(kind, " ".join(libs) or "(no BLAS library mapped)")'
+}
+
+echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "C: $(${CC:-cc} --version | head -1), -O2, OpenMP, $(nproc) threads (--threads default: all cores)"
+compare=0
+if [ -z "$py" ]; then
+    echo "numpy: not installed (apt-get install python3-numpy): C figures only"
+else
+    blas=$(blas_of_numpy)
+    if [ "${blas%% *}" = reference ]; then
+        if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+            echo "numpy: on the reference BLAS ($blas): installing libopenblas0-pthread, as \`make deps\` installs packages"
+            apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libopenblas0-pthread >/dev/null || true
+            blas=$(blas_of_numpy)
+        fi
+    fi
+    echo "numpy: $(numpy -c 'import numpy; print(numpy.__version__)'), BLAS: ${blas}; OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-unset (all cores)}"
+    case ${blas%% *} in
+        OpenBLAS|MKL) compare=1 ;;
+        reference)
+            echo "numpy: WARNING: NumPy runs on the reference BLAS (Debian's libblas3), far slower than"
+            echo "       NumPy as pip installs it; its times are shown but no ratio is taken. Install"
+            echo "       OpenBLAS as root: apt-get install libopenblas0-pthread (or run make bench as root)" ;;
+        *) echo "numpy: cannot tell which BLAS NumPy uses: its times are shown but no ratio is taken" ;;
+    esac
+fi
+# "ratio: ..." only against NumPy on an optimized BLAS.
+say_ratio() {   # say_ratio WHAT NUMPY_SECONDS C_SECONDS
+    if [ "$compare" = 1 ]; then echo "ratio: C is $(ratio "$2" "$3")x faster than $1"
+    else echo "ratio: not taken ($1 is not on an optimized BLAS)"; fi
+}
+
+# The book's clone, for its own scripts.
+book=""
+for cand in "${BOOK:-}" ../deep-learning-from-scratch /work/book/dlfs; do
+    if [ -n "$cand" ] && [ -f "$cand/ch03/neuralnet_mnist_batch.py" ] && [ -f "$cand/dataset/mnist.py" ]; then
+        book=$(cd "$cand" && pwd)
+        break
+    fi
+done
+if [ -z "$py" ]; then book=""; fi
+if [ -n "$book" ]; then
+    echo "book: $book (the book's own scripts, run in place with $py)"
+    # load_mnist downloads MNIST when dataset/ lacks it: never let a benchmark do that.
+    if [ ! -f "$book/dataset/mnist.pkl" ] && ! ls "$book"/dataset/*-ubyte.gz >/dev/null 2>&1; then
+        echo "book: $book/dataset has neither mnist.pkl nor the MNIST .gz files: its rows are skipped"
+        book=""
+    fi
+else
+    echo "book: no clone found (BOOK=/path/to/deep-learning-from-scratch): the book's-script rows are skipped"
+fi
+run_book() { (cd "$book" && numpy "$here/tests/bench/run_book.py" "$@"); }
+
+# Warm caches on both sides: our build/cache/mnist, the book's dataset/mnist.pkl.
+"$build/bin/ch03_mnist" --weights "$weights" --out "$build/bench" >/dev/null 2>&1 || true
+if [ -n "$book" ]; then run_book ch03/neuralnet_mnist_batch.py >/dev/null 2>&1 || true; fi
 
 if [ ! -f "$weights" ]; then
     echo "ch03_mnist: skipped: $weights not found (WEIGHTS=FILE to point at sample_weight.pkl)"
 else
     echo
     echo "== ch03_mnist: whole process, $rounds rounds alternating (median wall time, peak memory)"
-    c_times=() c_mem=() np_times=() np_mem=()
+    echo "   C does 3.6.2 (one by one) and 3.6.3 (batched); the NumPy scripts only 3.6.3"
+    c_times=() c_mem=() np_times=() np_mem=() bk_times=() bk_mem=()
     for _ in $(seq "$rounds"); do
         r=$($timeit "$build/bin/ch03_mnist" --weights "$weights" --out "$build/bench")
         c_times+=("$(echo "$r" | field seconds)") c_mem+=("$(echo "$r" | field maxrss_mib)")
+        if [ -n "$book" ]; then
+            r=$(cd "$book" && $timeit env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$py" "$here/tests/bench/run_book.py" ch03/neuralnet_mnist_batch.py)
+            bk_times+=("$(echo "$r" | field seconds)") bk_mem+=("$(echo "$r" | field maxrss_mib)")
+        fi
         if [ -n "$py" ]; then
             r=$($timeit env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$py" tests/bench/mnist_numpy.py "$mnist" "$weights")
             np_times+=("$(echo "$r" | field seconds)") np_mem+=("$(echo "$r" | field maxrss_mib)")
         fi
     done
     c=$(printf '%s\n' "${c_times[@]}" | median)
-    echo "C     ch03_mnist (one by one + batched): ${c} s, peak $(printf '%s\n' "${c_mem[@]}" | median) MiB"
+    echo "C     ch03_mnist (MNIST cache warm):                    ${c} s, peak $(printf '%s\n' "${c_mem[@]}" | median) MiB"
+    if [ -n "$book" ]; then
+        b=$(printf '%s\n' "${bk_times[@]}" | median)
+        echo "NumPy the book's ch03/neuralnet_mnist_batch.py (mnist.pkl warm): ${b} s, peak $(printf '%s\n' "${bk_mem[@]}" | median) MiB"
+        say_ratio "the book's script" "$b" "$c"
+    fi
     if [ -n "$py" ]; then
         n=$(printf '%s\n' "${np_times[@]}" | median)
-        echo "NumPy mnist_numpy.py (batched):         ${n} s, peak $(printf '%s\n' "${np_mem[@]}" | median) MiB"
-        echo "ratio: C is $(ratio "$n" "$c")x faster"
+        echo "NumPy tests/bench/mnist_numpy.py (lean, reads the .gz): ${n} s, peak $(printf '%s\n' "${np_mem[@]}" | median) MiB"
+        say_ratio "the lean script" "$n" "$c"
     fi
 
     echo
-    echo "== ch03_mnist: predict alone, 10,000 images (best of 5), C on one thread"
-    cp=$("$build/bench/bench_predict" "$mnist" "$weights")
+    echo "== ch03_mnist: predict alone, 10,000 images, batch 100 (best of 7), the book's float32"
+    c1=$("$build/bench/bench_predict" "$mnist" "$weights" 1)
+    cp=$("$build/bench/bench_predict" "$mnist" "$weights" 0)
     cb=$(echo "$cp" | field predict_seconds)
-    echo "C     batched (100): ${cb} s; one by one: $(echo "$cp" | field one_by_one_seconds) s"
+    echo "C     $(nproc) threads: ${cb} s (one by one: $(echo "$cp" | field one_by_one_seconds) s); 1 thread: $(echo "$c1" | field predict_seconds) s ($(echo "$cp" | sed -n 's/.*arithmetic=\([a-z0-9]*\).*/\1/p'))"
     if [ -n "$py" ]; then
         np=$(numpy tests/bench/mnist_numpy.py "$mnist" "$weights" --time-predict 2>&1 >/dev/null | field predict_seconds)
-        echo "NumPy batched (100): ${np} s"
-        echo "ratio: C is $(ratio "$np" "$cb")x faster"
+        echo "NumPy the book's predict, batch 100 (float32):  ${np} s"
+        say_ratio NumPy "$np" "$cb"
     fi
 fi
 
 echo
-echo "== ch04_two_layer_net: the book's schedule (784-50-10, 10,000 iterations of batch 100, lr 0.1,"
-echo "   train and test accuracy every epoch), training loop time (data loading excluded), one run each"
-c_line=$("$build/bin/ch04_two_layer_net" --time --out "$build/bench" | tail -1)
-c_train=$(echo "$c_line" | sed -n 's/^seconds \([0-9.]*\) .*/\1/p')
-echo "C     $c_line"
-if [ -n "$py" ]; then
-    np_line=$(numpy tests/bench/train_numpy.py "$mnist" | tail -1)
-    np_train=$(echo "$np_line" | sed -n 's/^seconds \([0-9.]*\) .*/\1/p')
-    echo "NumPy $np_line"
-    echo "ratio: C is $(ratio "$np_train" "$c_train")x faster"
+echo "== chapter 4 training, the book's schedule (784-50-10, 10,000 iterations of batch 100, lr 0.1,"
+echo "   train and test accuracy every epoch, seed 0), whole process, one run each"
+if [ "${TRAIN:-1}" = 0 ]; then
+    echo "skipped (TRAIN=0)"
+else
+    tmp=$(mktemp)
+    c_train=$(wall_run "$tmp" "$build/bin/ch04_two_layer_net" --time --out "$build/bench")
+    echo "C     ch04_two_layer_net --seed 0: ${c_train} s whole process (training loop" \
+         "$(tail -1 "$tmp" | sed -n 's/^seconds \([0-9.]*\) .*/\1/p') s); final train, test acc: $(last_acc <"$tmp")"
+    if [ -n "$book" ]; then
+        bk_train=$(cd "$book" && wall_run "$tmp" env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$py" "$here/tests/bench/run_book.py" ch04/train_neuralnet.py --seed 0)
+        echo "NumPy the book's ch04/train_neuralnet.py, np.random.seed(0): ${bk_train} s whole process; final train, test acc: $(last_acc <"$tmp")"
+        say_ratio "the book's script" "$bk_train" "$c_train"
+    fi
+    rm -f "$tmp"
+    if [ -n "$py" ]; then
+        r=$($timeit env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$py" tests/bench/train_numpy.py "$mnist")
+        np_train=$(echo "$r" | field seconds)
+        echo "NumPy tests/bench/train_numpy.py (lean, reads the .gz): ${np_train} s whole process"
+        say_ratio "the lean script" "$np_train" "$c_train"
+    fi
 fi
 
 echo

@@ -23,7 +23,7 @@ case $runs in *[!0-9]*) echo "run.sh: RUNS must be a positive integer, got '$run
 
 MEMORY_BOUND_MB=128
 status=0
-for t in idx pickle npz; do
+for t in idx pickle npz mnist_cache; do
     work=$dir/run/$t
     rm -rf "$work"
     mkdir -p "$work/corpus" "$work/artifacts"
