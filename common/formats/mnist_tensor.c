@@ -1,25 +1,36 @@
-/* mnist_tensor.c - see mnist_tensor.h. */
+/* mnist_tensor.c - MNIST as Tensors of the book's float32 pixels: see mnist_tensor.h. */
 #include "formats/mnist_tensor.h"
 
-#include <assert.h>
+#include <stdlib.h>
 
-void mnist_images_tensor(Tensor *x, const MnistBytes *b, size_t first, const size_t *idx,
-                         size_t n)
+#include "sys/checked.h"
+
+int load_mnist_tensor(const char *dir, MnistSplit split, size_t first, size_t count,
+                      Tensor *x, size_t **t, char *err)
 {
-    const size_t pixels = b->rows * b->cols;
-    assert((idx || first + n <= b->count) && "mnist_images_tensor: images out of range");
-    tensor_reshape(x, TENSOR_SHAPE4(n, 1, b->rows, b->cols));
-    /* float32 division, exactly: a double quotient rounded to float is the correctly
-     * rounded float quotient (double has more than twice float's precision) */
-    float table[256];
-    for (int v = 0; v < 256; v++)
-        table[v] = (float)((double)v / 255.0);
-    for (size_t i = 0; i < n; i++) {
-        const size_t k = idx ? idx[i] : first + i;
-        assert(k < b->count && "mnist_images_tensor: image index out of range");
-        const unsigned char *src = b->pixels + k * pixels;
-        double *dst = x->data + i * pixels;
-        for (size_t p = 0; p < pixels; p++)
-            dst[p] = (double)table[src[p]];
+    MnistBytes b;
+    if (load_mnist_bytes(dir, split, &b, err) != 0)
+        return -1;
+    if (first >= b.count || (count && count > b.count - first)) {
+        set_error(err, "%s/%s: holds %zu images, asked for %zu from %zu", dir,
+                  split == MNIST_TRAIN ? "train-images-idx3-ubyte" : "t10k-images-idx3-ubyte",
+                  b.count, count, first);
+        mnist_bytes_free(&b);
+        return -1;
     }
+    if (!count)
+        count = b.count - first;
+    const size_t item = b.rows * b.cols;
+    float pixel[256];                         /* astype(np.float32); /= 255.0 in float32 */
+    for (int p = 0; p < 256; p++)
+        pixel[p] = (float)p / 255.0f;
+    *x = tensor_new(TENSOR_SHAPE2(count, item));
+    *t = xcalloc(count, sizeof **t);
+    const unsigned char *src = b.pixels + first * item;
+    for (size_t i = 0; i < count * item; i++)
+        x->data[i] = (double)pixel[src[i]];
+    for (size_t i = 0; i < count; i++)
+        (*t)[i] = b.labels[first + i];
+    mnist_bytes_free(&b);
+    return 0;
 }

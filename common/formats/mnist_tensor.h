@@ -1,10 +1,11 @@
-/* mnist_tensor.h - MNIST images as the (N, 1, 28, 28) tensors of the book's chapters 7 and 8:
- * load_mnist(flatten=False, normalize=True).
+/* mnist_tensor.h - load_mnist(normalize=True) as the book's chapter 6 scripts see it: the
+ * images as a Tensor (N, 784) of the book's float32 pixels, the labels as class indices.
  *
- * The book's normalized pixels are float32 (x.astype(np.float32) / 255.0), and its
- * convolutions compute in float64 on those float32 values (im2col copies them into a
- * float64 array). So each pixel here is the float32 value / 255.0f, stored as a double:
- * the same numbers the book's networks see (not the double value / 255.0 of mnist.h).
+ * The book's load_mnist makes the pixels float32 and divides by 255.0 in float32, so the
+ * networks of chapters 5-8 multiply float64 weights by float32(p / 255) widened to double.
+ * These tensors hold exactly those values, (double)((float)p / 255.0f), so a seeded run's
+ * losses agree with NumPy's to the last digits. first/count select x[first:first+count]
+ * (count 0: to the end), as the scripts' x_train[:300].
  */
 #ifndef DLFS_MNIST_TENSOR_H
 #define DLFS_MNIST_TENSOR_H
@@ -14,9 +15,9 @@
 #include "formats/mnist.h"
 #include "numpy/tensor.h"
 
-/* x (n, 1, rows, cols) = images first .. first + n - 1 (x[first:first+n]), or images
- * idx[0 .. n-1] when idx is not NULL (x[batch_mask]); x's storage grows as needed. */
-void mnist_images_tensor(Tensor *x, const MnistBytes *b, size_t first, const size_t *idx,
-                         size_t n);
+/* x (count, rows * cols) and t (count labels, malloc'd), both the caller's to free. Returns
+ * 0, or -1 with err (ERR_LEN) set: the loader's message, or first/count beyond the file. */
+int load_mnist_tensor(const char *dir, MnistSplit split, size_t first, size_t count,
+                      Tensor *x, size_t **t, char *err);
 
 #endif
