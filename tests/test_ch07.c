@@ -125,3 +125,64 @@ Test(ch07_gradient_check, agrees_with_numpy_to_the_rounding)
     }
     free(out);
 }
+
+/* ---- ch07_train_convnet ------------------------------------------------------------------ */
+
+#define SHORT_RUN "--epochs 2 --train-size 500 --test-size 500 --evaluate 200"
+
+/* stdout of a short run with the directory shown as OUT and the closing "# N iterations
+ * in ..." timing line checked and cut. */
+static char *short_run(const char *extra)
+{
+    char *dir = make_temp_dir(), args[1024];
+    snprintf(args, sizeof args, SHORT_RUN " --out %s %s", dir, extra);
+    char *out = replace_all(run_ok("ch07_train_convnet", args), dir, "OUT");
+    char *last = strstr(out, "\n# 10 iterations in ");
+    cr_assert(last, "no timing line at the end:\n%s", out);
+    cr_expect(strstr(last, "build/bin/ch07_train_convnet, about "), "no full command: %s", last);
+    last[1] = '\0';
+    remove_temp_dir(dir);
+    return out;
+}
+
+/* The book's train_convnet.py (SimpleConvNet, Trainer, Adam lr 0.001) after np.random.seed(0)
+ * on x_train[:500], x_test[:500], 2 epochs, evaluate_sample_num_per_epoch=200, in NumPy
+ * 1.24.2 + OpenBLAS, prints exactly the lines of tests/golden/ch07_train_convnet.out (the
+ * 10 losses to all 17 digits, the accuracies, the final test acc:0.338). */
+Test(ch07_train_convnet, short_seeded_run_prints_numpys_lines, .timeout = 120)
+{
+    char *out = short_run("");
+    char path[512];
+    snprintf(path, sizeof path, "%s/tests/golden/ch07_train_convnet.out", DLFS_SOURCE_DIR);
+    char *expected = read_text_file(path);
+    cr_assert(expected, "missing %s", path);
+    cr_expect_str_eq(out, expected);
+    free(out), free(expected);
+}
+
+Test(ch07_train_convnet, same_bits_for_1_and_2_threads, .timeout = 120)
+{
+    char *one = short_run("--threads 1 --quiet"), *two = short_run("--threads 2 --quiet");
+    cr_expect_str_eq(one, two);
+    cr_expect(strstr(one, "=== epoch:2, train acc:0.33, test acc:0.36 ===\n"), "%s", one);
+    free(one), free(two);
+}
+
+Test(ch07_train_convnet, writes_accuracy_figure_data_and_saves_params, .timeout = 120)
+{
+    char *dir = make_temp_dir(), args[1024], path[1024];
+    snprintf(args, sizeof args, SHORT_RUN " --quiet --out %s --save %s/p.npz", dir, dir);
+    char *out = run_ok("ch07_train_convnet", args);
+    cr_expect(strstr(out, "Saved Network Parameters!"), "%s", out);
+    snprintf(path, sizeof path, "%s/ch07_train_convnet_acc.dat", dir);
+    char *data = read_text_file(path);
+    cr_assert(data, "no %s", path);
+    cr_expect(strstr(data, "\n0 0.29499999999999998 0.255\n1 0.33000000000000002 0.35999999999999999\n") ||
+              strstr(data, "\n0 0.295 0.255\n1 0.33 0.36\n"), "%s", data);
+    snprintf(path, sizeof path, "%s/p.npz", dir);
+    size_t len;
+    unsigned char *npz = read_binary_file(path, &len);
+    cr_expect(len > 3400000 && npz[0] == 'P' && npz[1] == 'K', "an .npz of the 437,540 parameters");
+    free(npz), free(data), free(out);
+    remove_temp_dir(dir);
+}

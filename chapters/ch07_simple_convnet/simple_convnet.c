@@ -12,7 +12,7 @@
  * Parameters: --params FILE (.pkl as the book saves it, or .npz); else the reader's copy
  * data/params.pkl; else our own, data/weights/simple_convnet.npz (data/weights/README.md).
  * Run: build/bin/ch07_simple_convnet [--params FILE] [--data DIR] [--threads N]
- * Uses: nn/simple_convnet.h (nn/net.h, layers.h), formats/mnist_tensor.h, formats/pickle.h,
+ * Uses: nn/simple_convnet.h (nn/net.h, layers.h), formats/mnist_batch.h, formats/pickle.h,
  *       formats/npz.h, numpy/npprint.h, sys/cli.h, kernels/parallel.h
  */
 #include <errno.h>
@@ -22,7 +22,7 @@
 #include <sys/stat.h>
 
 #include "formats/mnist.h"
-#include "formats/mnist_tensor.h"
+#include "formats/mnist_batch.h"
 #include "formats/npz.h"
 #include "formats/pickle.h"
 #include "kernels/parallel.h"
@@ -119,7 +119,7 @@ int main(int argc, char **argv)
            params, test.count);
 
     Tensor x_test = { 0 };
-    mnist_images_tensor(&x_test, &test, 0, NULL, test.count);
+    mnist_batch(&x_test, &test, 0, NULL, test.count, 0, 1);
     size_t *t_test = xcalloc(test.count, sizeof *t_test);
     for (size_t i = 0; i < test.count; i++)
         t_test[i] = test.labels[i];
