@@ -138,7 +138,7 @@ run: check-deps $(BINS)
 # One stamp per chapter: its data files are stale when its program is newer.
 $(PLOTDIR)/%.stamp: $(BUILD)/bin/%
 	@mkdir -p $(@D)
-	$< --out $(PLOTDIR) > /dev/null || [ $$? = 77 ]
+	$< --out $(PLOTDIR) $(RUNARGS_$*) > /dev/null || [ $$? = 77 ]
 	@touch $@
 
 define fig_rule

@@ -184,5 +184,59 @@ Test(ch07_train_convnet, writes_accuracy_figure_data_and_saves_params, .timeout 
     unsigned char *npz = read_binary_file(path, &len);
     cr_expect(len > 3400000 && npz[0] == 'P' && npz[1] == 'K', "an .npz of the 437,540 parameters");
     free(npz), free(data), free(out);
+
+    /* the saved parameters drive figure 7-24 and the applied filters */
+    snprintf(args, sizeof args, "--params %s/p.npz --out %s", dir, dir);
+    out = run_ok("ch07_visualize_filter", args);
+    cr_expect(strstr(out, "before learning (random, np.random.seed): W1 values in [-0.0305, "
+                          "0.0270], std 0.0100\n"), "%s", out);
+    free(out);
+    out = run_ok("ch07_apply_filter", args);
+    cr_expect_eq(count_lines(out), 2 + 16 + 1, "%s", out);
+    free(out);
+    const char *files[] = { "ch07_visualize_filter_before.dat", "ch07_visualize_filter_after.dat",
+                            "ch07_apply_filter_image.dat", "ch07_apply_filter_filters.dat",
+                            "ch07_apply_filter_out.dat" };
+    const int pixels[] = { 47 * 23, 47 * 23, 28 * 28, 23 * 23, 99 * 99 };   /* grids, margin 1 */
+    for (size_t i = 0; i < 5; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        data = read_text_file(path);
+        cr_assert(data, "no %s", path);
+        cr_expect_eq(count_lines(data), 3 + pixels[i], "%s", files[i]);
+        free(data);
+    }
+    remove_temp_dir(dir);
+}
+
+/* Figure 7-24 and the applied filters with the book's 2016 params.pkl. */
+Test(ch07_visualize_filter, book2016_filters)
+{
+    const char *path = SHARED "book2016/ch07_params.pkl";
+    if (!have(path))
+        cr_skip_test("%s not found: the book's params.pkl is needed", path);
+    char *dir = make_temp_dir(), args[1024];
+    snprintf(args, sizeof args, "--params '%s' --out %s", path, dir);
+    char *out = run_ok("ch07_visualize_filter", args);
+    cr_expect(strstr(out, "\nafter learning: W1 values in [-0.7604, 0.5151], std 0.2155\n"), "%s", out);
+    free(out);
+    out = run_ok("ch07_apply_filter", args);
+    cr_expect(strstr(out, "(label 7)\n"), "%s", out);
+    cr_expect(strstr(out, "\nfilter  1: 24 x 24 response in [ -3.7410,   1.9832]\n"), "%s", out);
+    free(out);
+    remove_temp_dir(dir);
+}
+
+Test(ch07_visualize_filter, without_parameters_draws_the_random_filters_and_skips)
+{
+    char *dir = make_temp_dir(), args[1024], path[1024];
+    snprintf(args, sizeof args, "--params %s/missing.npz --out %s", dir, dir);
+    RunResult r = run_program("ch07_visualize_filter", args);
+    cr_expect_eq(r.status, 1, "a missing --params file is an error");
+    cr_expect(strstr(r.err, "missing.npz: "), "%s", r.err);
+    run_result_free(&r);
+    snprintf(path, sizeof path, "%s/ch07_visualize_filter_before.dat", dir);
+    char *data = read_text_file(path);
+    cr_expect(data != NULL, "the random filters are written first");
+    free(data);
     remove_temp_dir(dir);
 }

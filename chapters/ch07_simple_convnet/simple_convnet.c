@@ -12,24 +12,22 @@
  * Parameters: --params FILE (.pkl as the book saves it, or .npz); else the reader's copy
  * data/params.pkl; else our own, data/weights/simple_convnet.npz (data/weights/README.md).
  * Run: build/bin/ch07_simple_convnet [--params FILE] [--data DIR] [--threads N]
- * Uses: nn/simple_convnet.h (nn/net.h, layers.h), formats/mnist_batch.h, formats/pickle.h,
- *       formats/npz.h, numpy/npprint.h, sys/cli.h, kernels/parallel.h
+ * Uses: nn/simple_convnet.h (nn/net.h, layers.h), formats/mnist_batch.h, formats/weights.h,
+ *       numpy/npprint.h, sys/cli.h, sys/find_file.h, kernels/parallel.h
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "formats/mnist.h"
 #include "formats/mnist_batch.h"
-#include "formats/npz.h"
-#include "formats/pickle.h"
+#include "formats/weights.h"
 #include "kernels/parallel.h"
 #include "nn/simple_convnet.h"
 #include "numpy/npprint.h"
 #include "sys/checked.h"
 #include "sys/cli.h"
+#include "sys/find_file.h"
 #include "sys/paths.h"
 
 /* make run shows a chapter that exits with this status as skipped. */
@@ -39,44 +37,6 @@ static const char *const params_candidates[] = {
     "data/params.pkl",                 /* a reader's copy of the book's ch07/params.pkl */
     "data/weights/simple_convnet.npz", /* ours, trained by ch07_train_convnet */
 };
-
-/* --params, else the first candidate that exists, else NULL. Returns a malloc'd path. */
-static char *find_params(const char *given)
-{
-    if (given)
-        return xstrdup(given);
-    for (size_t i = 0; i < sizeof params_candidates / sizeof params_candidates[0]; i++) {
-        char *p = project_path(params_candidates[i]);
-        struct stat st;
-        if (stat(p, &st) == 0)
-            return p;
-        free(p);
-    }
-    return NULL;
-}
-
-/* The named arrays of a pickle or an .npz, told apart by their first bytes. */
-static int load_arrays(const char *path, ArrayList *arrays, char *err)
-{
-    struct stat st;
-    if (stat(path, &st) != 0)
-        return set_error(err, "%s: cannot open: %s", path, strerror(errno));
-    if (S_ISDIR(st.st_mode))
-        return set_error(err, "%s: is a directory, not a parameter file", path);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return set_error(err, "%s: cannot open: %s", path, strerror(errno));
-    unsigned char magic[2] = { 0, 0 };
-    const size_t got = fread(magic, 1, 2, f);
-    fclose(f);
-    if (got == 0)
-        return set_error(err, "%s: empty file, not a parameter file (.pkl or .npz)", path);
-    if (got == 2 && magic[0] == 'P' && magic[1] == 'K')
-        return npz_load(path, arrays, err);
-    if (magic[0] == 0x80)
-        return pickle_load_arrays(path, arrays, err);
-    return set_error(err, "%s: neither a pickle (.pkl) nor a NumPy .npz file", path);
-}
 
 int main(int argc, char **argv)
 {
@@ -97,7 +57,8 @@ int main(int argc, char **argv)
     MnistBytes test;
     if (load_mnist_bytes(data, MNIST_TEST, &test, err) != 0)
         die("%s", err);
-    char *params = find_params(params_opt);
+    char *params = find_first_file(params_opt, params_candidates,
+                                   sizeof params_candidates / sizeof params_candidates[0]);
     if (!params) {
         fprintf(stderr, "%s: no parameters: put the book's params.pkl (ch07/ in "
                 "github.com/oreilly-japan/deep-learning-from-scratch) in data/, or pass "
@@ -111,7 +72,7 @@ int main(int argc, char **argv)
     const SimpleConvNetParams p = simple_convnet_defaults();
     Net *network = simple_convnet_new(&p, NULL);
     ArrayList arrays = { 0 };
-    if (load_arrays(params, &arrays, err) != 0 ||
+    if (weights_load(params, &arrays, err) != 0 ||
         net_load_arrays(network, &arrays, params, err) != 0)
         die("%s", err);
     arraylist_free(&arrays);
