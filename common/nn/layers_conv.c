@@ -13,9 +13,9 @@
  * out, so the book's transposes become no copies at all. Every output is the same sum in
  * the same order (a . b = b . a term by term, and gemm's accumulate continues dW's sum from
  * one image to the next), so the bits are those of the one-product version. Measured on
- * SimpleConvNet (batch 100), that one-product version spent 30% of an iteration writing
- * and reading its 11.5 MB col and 13.8 MB product and their reorderings; backward takes
- * im2col again from x (627 KB) instead of keeping col.
+ * SimpleConvNet (batch 100, perf, one thread), that one-product version spent ~20% of the
+ * CPU writing and reading its 11.5 MB col and 13.8 MB product and reordering them; this one
+ * ~10%. Backward takes im2col again from x (627 KB) instead of keeping col.
  * Threads: the images of a batch are shared among them (each image one thread's, with its
  * own scratch), dW's filters too (each filter's sum over all images one thread's), and the
  * products inside run on one thread each; the bits are the same for any number of threads.
