@@ -6,7 +6,8 @@
 # Long runs are kept short: the MNIST chapters read a small copy of data/mnist (the first
 # 100 training and 100 test images, header counts rewritten); ch04_two_layer_net trains
 # for 3 iterations, runs its gradient check, and one step of numerical training; the
-# chapter 6 trainings run a few steps or epochs. ch03_mnist needs the book's weights (data/sample_weight.pkl or
+# chapter 6 trainings run a few steps or epochs; ch07_train_convnet 3 steps of 10 images, whose
+# parameters the other ch07 programs read. ch03_mnist needs the book's weights (data/sample_weight.pkl or
 # ../shared/data/sample_weight.pkl) and is skipped with a message without them.
 # Every block still allocated at exit counts as a leak (--errors-for-leak-kinds=all), except
 # the OpenMP runtime's own (tests/memcheck.supp says which).
@@ -65,10 +66,19 @@ check() {
     fi
 }
 
+# A SimpleConvNet parameter file for the ch07 programs that read one: 3 training steps on the
+# small data, not under valgrind (ch07_train_convnet gets its own check).
+convnet_params() {
+    [ -f "$tmp/convnet.npz" ] || "$bin/ch07_train_convnet" --epochs 1 --batch 10 --train-size 30 \
+        --test-size 20 --evaluate 10 --quiet --data "$small" --out "$tmp/out" \
+        --save "$tmp/convnet.npz" > /dev/null
+}
+
 for c in "$@"; do
     case $c in
     ch03_activations|ch04_gradients|ch03_mnist|ch04_two_layer_net|ch06_optimizer_compare_mnist|\
-    ch06_weight_init_compare|ch06_batch_norm_*|ch06_overfit_*|ch06_hyperparameter_optimization)
+    ch06_weight_init_compare|ch06_batch_norm_*|ch06_overfit_*|ch06_hyperparameter_optimization|\
+    ch07_simple_convnet|ch07_train_convnet|ch07_visualize_filter|ch07_apply_filter)
         if [ $have_data = 0 ] && [ $c != ch03_activations ]; then
             echo "memcheck $c: skipped: data/mnist is missing (run \`make data\`)"
             continue
@@ -96,6 +106,16 @@ for c in "$@"; do
     ch06_overfit_weight_decay) check $c --epochs 2 --data "$small" --out "$tmp/out" ;;
     ch06_overfit_dropout) check $c --epochs 2 --data "$small" --out "$tmp/out" ;;
     ch06_hyperparameter_optimization) check $c --trials 2 --epochs 2 --data "$small" --out "$tmp/out" ;;
+    ch07_train_convnet)
+        check $c --epochs 1 --batch 10 --train-size 30 --test-size 20 --evaluate 10 --quiet \
+            --data "$small" --out "$tmp/out" --save "$tmp/out/convnet.npz" ;;
+    ch07_simple_convnet|ch07_visualize_filter|ch07_apply_filter)
+        convnet_params
+        case $c in
+        ch07_simple_convnet)   check $c --params "$tmp/convnet.npz" --data "$small" ;;
+        ch07_visualize_filter) check $c --params "$tmp/convnet.npz" --out "$tmp/out" ;;
+        ch07_apply_filter)     check $c --params "$tmp/convnet.npz" --data "$small" --out "$tmp/out" ;;
+        esac ;;
     *)  check $c ;;
     esac
 done

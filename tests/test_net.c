@@ -81,14 +81,14 @@ Test(net, predict_and_loss_are_the_layers_in_order)
         for (size_t j = 0; j < H; j++) {
             double a = 0.0;
             for (size_t k = 0; k < D; k++)
-                a += b.x.data[i * D + k] * W1->data[k * H + j];
+                a = fma(b.x.data[i * D + k], W1->data[k * H + j], a);   /* GEMM_FUSED */
             a += b1->data[j];
             z[j] = a > 0 ? a : 0.0;
         }
         for (size_t j = 0; j < C; j++) {
             double a = 0.0;
             for (size_t k = 0; k < H; k++)
-                a += z[k] * W2->data[k * C + j];
+                a = fma(z[k], W2->data[k * C + j], a);
             MAT_AT(&y, i, j) = a + b2->data[j];
         }
     }

@@ -206,3 +206,25 @@ else
         echo "ratio: C is $(ratio "$n" "$c")x faster"
     done
 fi
+
+echo
+echo "== ch07 SimpleConvNet: one training iteration (batch 100: gradient + Adam update, median of 20)"
+echo "   and the test-set inference (network.accuracy, 10,000 images in batches of 100)"
+c_line=$("$build/bench/bench_convnet" "$mnist" --iters 20)
+c_iter=$(echo "$c_line" | field iter_seconds)
+c_acc=$(echo "$c_line" | field accuracy_seconds)
+echo "C     iteration ${c_iter} s, inference ${c_acc} s ($(echo "$c_line" | sed -n 's/.*\(threads=[0-9]*\).*/\1/p'))"
+echo "      the book's 12,000 iterations at this speed: $(awk -v s="$c_iter" 'BEGIN { printf "%.0f", 12000 * s }') s"
+book=${BOOK:-../book/dlfs}
+if [ -z "$py" ]; then
+    echo "NumPy skipped: no python3 with NumPy"
+elif [ ! -f "$book/ch07/simple_convnet.py" ]; then
+    echo "NumPy skipped: the book's code not found at $book (BOOK=path to a clone of"
+    echo "      github.com/oreilly-japan/deep-learning-from-scratch)"
+else
+    np_line=$(numpy tests/bench/convnet_numpy.py "$book" "$mnist" --iters 20)
+    np_iter=$(echo "$np_line" | sed -n 's/.*iter_seconds \([0-9.]*\).*/\1/p')
+    np_acc=$(echo "$np_line" | sed -n 's/.*accuracy_seconds \([0-9.]*\).*/\1/p')
+    echo "NumPy iteration ${np_iter} s, inference ${np_acc} s (the book's SimpleConvNet and Adam)"
+    echo "ratio: C is $(ratio "$np_iter" "$c_iter")x faster per iteration, $(ratio "$np_acc" "$c_acc")x on the inference"
+fi
