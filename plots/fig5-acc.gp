@@ -1,7 +1,7 @@
 # Figure 5-acc: train and test accuracy per epoch of TwoLayerNet trained by backpropagation
 # (book 5.7.4, train_neuralnet.py; the chapter-5 counterpart of figure 4-12).
 # Data: ch05_train_neuralnet.
-load "../../plots/style.gp"
+load "style.gp"
 set output "fig5-acc.png"
 set title "TwoLayerNet (Affine, ReLU, Affine) by backpropagation: accuracy per epoch"
 set xlabel "epochs"; set ylabel "accuracy"

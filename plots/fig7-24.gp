@@ -1,6 +1,6 @@
 # Figure 7-24: the first layer's 30 filters (5 x 5) before and after learning (book 7.6.1).
 # Data: ch07_visualize_filter (x y value, each filter scaled to [0, 1], margins NaN).
-load "../../plots/style.gp"
+load "style.gp"
 set terminal pngcairo size 720,560 noenhanced font "sans,11"
 set output "fig7-24.png"
 set palette defined (0 "white", 1 "black")     # matplotlib's gray_r: large values dark

@@ -1,7 +1,7 @@
 # The first 16 learned filters applied to an MNIST digit (book 7.6.1, apply_filter.py, which
 # uses lena_gray.png): the image, the filters, and each filter's response.
 # Data: ch07_apply_filter (x y value, each panel scaled to [0, 1], margins NaN).
-load "../../plots/style.gp"
+load "style.gp"
 set terminal pngcairo size 960,360 noenhanced font "sans,11"
 set output "fig7-apply_filter.png"
 set palette defined (0 "white", 1 "black")     # matplotlib's gray_r, as the book's imshow

@@ -1,7 +1,7 @@
 # SimpleConvNet's train and test accuracy per epoch, as ch07/train_convnet.py plots it
 # (book 7.5; the book's text gives the result, about 99%, without this figure).
 # Data: ch07_train_convnet (the first 1,000 training and test images at each epoch).
-load "../../plots/style.gp"
+load "style.gp"
 set output "fig7-train_acc.png"
 set title "SimpleConvNet: train and test accuracy per epoch (train_convnet.py)"
 set xlabel "epochs"; set ylabel "accuracy"
