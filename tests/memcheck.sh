@@ -50,6 +50,7 @@ check() {
     log=$tmp/$name.valgrind
     start=$(date +%s)
     valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
+        --suppressions=tests/valgrind-libgomp.supp \
         --error-exitcode=99 --log-file="$log" "$bin/$name" "$@" > "$tmp/$name.out" 2>&1
     rc=$?
     took=$(( $(date +%s) - start ))
@@ -64,7 +65,7 @@ check() {
 
 for c in "$@"; do
     case $c in
-    ch03_activations|ch04_gradients|ch03_mnist|ch04_two_layer_net)
+    ch03_activations|ch04_gradients|ch03_mnist|ch04_two_layer_net|ch05_gradient_check|ch05_train_neuralnet)
         if [ $have_data = 0 ] && [ $c != ch03_activations ]; then
             echo "memcheck $c: skipped: data/mnist is missing (run \`make data\`)"
             continue
@@ -83,6 +84,9 @@ for c in "$@"; do
         check $c --iters 3 --batch 10 --data "$small" --out "$tmp/out" --save "$tmp/out/w.npz"
         check $c --gradient-check --data "$small"
         check $c --numerical --iters 1 --batch 2 --hidden 2 --data "$small" --out "$tmp/out" ;;
+    ch05_gradient_check) check $c --data "$small" ;;
+    ch05_train_neuralnet)
+        check $c --iters 3 --threads 2 --data "$small" --out "$tmp/out" --save "$tmp/out/w.npz" ;;
     *)  check $c ;;
     esac
 done

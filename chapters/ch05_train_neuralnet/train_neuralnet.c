@@ -237,7 +237,7 @@ int main(int argc, char **argv)
                py_float_repr(epochs ? train_acc_list[epochs - 1] : 0.0, repr[1]));
     if (iters_num < BOOK_ITERS)
         printf("# the book's schedule (10,000 iterations, 17 lines): build/bin/ch05_train_neuralnet "
-               "(about 6 s)\n");
+               "(about 7 s on 2 cores)\n");
 
     for (size_t w = 0; w < nworkers; w++)
         net_free(workers[w]);
