@@ -97,6 +97,12 @@ if [ -n "$py" ] && [ -n "$book" ] && [ -f "$book/ch05/train_neuralnet.py" ] && [
     np_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
     echo "NumPy book's train_neuralnet.py ($(sed -n 's/.*blas //p' "$tmp/np.err")): ${np_s} s, last line: $(tail -1 "$tmp/np.out")"
     echo "ratio: C is $(ratio "$np_s" "$c_s")x faster"
+    t0=$(date +%s.%N)
+    OPENBLAS_NUM_THREADS=1 numpy tests/bench/book_seeded.py "$book" ch05/train_neuralnet.py 0 > /dev/null 2>&1
+    t1=$(date +%s.%N)
+    np1_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+    echo "NumPy the same, OPENBLAS_NUM_THREADS=1: ${np1_s} s (OpenBLAS's threads cost more than they give on these small products)"
+    echo "ratio: C is $(ratio "$np1_s" "$c_s")x faster than one-thread NumPy"
     if diff <(grep -v '^data' "$tmp/c.out") "$tmp/np.out" > /dev/null; then
         echo "accuracy lines: all $(wc -l < "$tmp/np.out") identical"
     else
