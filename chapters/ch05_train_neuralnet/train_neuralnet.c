@@ -139,7 +139,7 @@ static Settings parse_settings(int argc, char **argv, const char *data, const ch
     const Option opts[] = {
         { "iters", "N", "iterations, 0..10000000 (default 10000, the book's iters_num)", &iters },
         { "seed", "N", "np.random.seed for the weights and batches (default 0)", &seed },
-        { "threads", "N", "threads for the products, 0 = all cores (default 0)", &threads },
+        { "threads", "N", "threads for the accuracy evaluations, 0 = all cores (default 0)", &threads },
         { "save", "FILE", "write the trained W1, b1, W2, b2 to FILE (.npz)", &save },
         { "time", NULL, "print \"seconds S test_acc A train_acc B\" at the end", &timing },
         { "data", "DIR", "MNIST directory (default <project>/data/mnist)", &data },
