@@ -78,7 +78,8 @@ for c in "$@"; do
     case $c in
     ch03_activations|ch04_gradients|ch03_mnist|ch04_two_layer_net|ch06_optimizer_compare_mnist|\
     ch06_weight_init_compare|ch06_batch_norm_*|ch06_overfit_*|ch06_hyperparameter_optimization|\
-    ch07_simple_convnet|ch07_train_convnet|ch07_visualize_filter|ch07_apply_filter)
+    ch07_simple_convnet|ch07_train_convnet|ch07_visualize_filter|ch07_apply_filter|\
+    ch05_gradient_check|ch05_train_neuralnet)
         if [ $have_data = 0 ] && [ $c != ch03_activations ]; then
             echo "memcheck $c: skipped: data/mnist is missing (run \`make data\`)"
             continue
@@ -116,6 +117,9 @@ for c in "$@"; do
         ch07_visualize_filter) check $c --params "$tmp/convnet.npz" --out "$tmp/out" ;;
         ch07_apply_filter)     check $c --params "$tmp/convnet.npz" --data "$small" --out "$tmp/out" ;;
         esac ;;
+    ch05_gradient_check) check $c --data "$small" ;;
+    ch05_train_neuralnet)
+        check $c --iters 3 --threads 2 --data "$small" --out "$tmp/out" --save "$tmp/out/w.npz" ;;
     *)  check $c ;;
     esac
 done

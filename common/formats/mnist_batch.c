@@ -37,6 +37,9 @@ void mnist_batch(Tensor *x, const MnistBytes *b, size_t first, const size_t *idx
         tensor_reshape(x, TENSOR_SHAPE2(n, D));
     else
         tensor_reshape(x, TENSOR_SHAPE4(n, 1, b->rows, b->cols));
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static) if (n * D >= ((size_t)1 << 22))
+#endif
     for (size_t i = 0; i < n; i++) {
         const size_t k = idx ? idx[i] : first + i;
         assert(k < b->count && "mnist_batch: image index out of range");

@@ -228,3 +228,39 @@ else
     echo "NumPy iteration ${np_iter} s, inference ${np_acc} s (the book's SimpleConvNet and Adam)"
     echo "ratio: C is $(ratio "$np_iter" "$c_iter")x faster per iteration, $(ratio "$np_acc" "$c_acc")x on the inference"
 fi
+
+echo
+echo "== ch05_train_neuralnet: the book's schedule (784-50-10 ReLU TwoLayerNet, 10,000 iterations of"
+echo "   batch 100, lr 0.1, train and test accuracy every epoch), --seed 0 against the book's own"
+echo "   ch05/train_neuralnet.py after np.random.seed(0); whole process, MNIST loading included"
+book=${BOOK:-}
+if [ -z "$book" ] || [ ! -f "$book/ch05/train_neuralnet.py" ] || [ ! -f "$book/dataset/mnist.pkl" ]; then
+    echo "NumPy side skipped: set BOOK=/path/to/deep-learning-from-scratch (a clone of the book's"
+    echo "  code whose dataset/ holds mnist.pkl, so it does not download), e.g. BOOK=~/dlfs make bench"
+fi
+tmp=$(mktemp -d)
+t0=$(date +%s.%N)
+"$build/bin/ch05_train_neuralnet" --seed 0 --out "$tmp" > "$tmp/c.out"
+t1=$(date +%s.%N)
+c_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+echo "C     ch05_train_neuralnet --seed 0 (threads: all cores): ${c_s} s, last line: $(grep -v '^data' "$tmp/c.out" | tail -1)"
+if [ -n "$py" ] && [ -n "$book" ] && [ -f "$book/ch05/train_neuralnet.py" ] && [ -f "$book/dataset/mnist.pkl" ]; then
+    t0=$(date +%s.%N)
+    numpy tests/bench/book_seeded.py "$book" ch05/train_neuralnet.py 0 > "$tmp/np.out" 2> "$tmp/np.err"
+    t1=$(date +%s.%N)
+    np_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+    echo "NumPy book's train_neuralnet.py ($(sed -n 's/.*blas //p' "$tmp/np.err")): ${np_s} s, last line: $(tail -1 "$tmp/np.out")"
+    echo "ratio: C is $(ratio "$np_s" "$c_s")x faster"
+    t0=$(date +%s.%N)
+    OPENBLAS_NUM_THREADS=1 numpy tests/bench/book_seeded.py "$book" ch05/train_neuralnet.py 0 > /dev/null 2>&1
+    t1=$(date +%s.%N)
+    np1_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+    echo "NumPy the same, OPENBLAS_NUM_THREADS=1: ${np1_s} s (OpenBLAS's threads cost more than they give on these small products)"
+    echo "ratio: C is $(ratio "$np1_s" "$c_s")x faster than one-thread NumPy"
+    if diff <(grep -v '^data' "$tmp/c.out") "$tmp/np.out" > /dev/null; then
+        echo "accuracy lines: all $(wc -l < "$tmp/np.out") identical"
+    else
+        echo "accuracy lines DIFFER:"; diff <(grep -v '^data' "$tmp/c.out") "$tmp/np.out" || true
+    fi
+fi
+rm -rf "$tmp"
