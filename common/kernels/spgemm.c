@@ -178,16 +178,22 @@ void csr_free(Csr *a)
 
 /* Where the compiler can make versions of a function for several x86-64 vector extensions,
  * picked at run time (GCC and Clang on Linux), the row kernel gets one for AVX-512, one for
- * AVX2 and the baseline. Only + and * run on each element, in the same order in every
- * version, with FMA off (-ffp-contract=off), so every version gives the same bits. */
+ * AVX2 and the baseline. Only + and * (or one fma, when gemm.h is GEMM_FUSED) run on each
+ * element, in the same order in every version, with contraction off (-ffp-contract=off),
+ * so every version gives the same bits. */
 #if !defined(SPGEMM_CLONES) && defined(__x86_64__) && defined(__linux__) && \
     defined(__has_attribute)
 #if __has_attribute(target_clones)
 #define SPGEMM_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#define SPGEMM_FMA_CLONES \
+    __attribute__((target_clones("avx512f", "fma", "default")))
 #endif
 #endif
 #ifndef SPGEMM_CLONES
 #define SPGEMM_CLONES
+#endif
+#ifndef SPGEMM_FMA_CLONES
+#define SPGEMM_FMA_CLONES
 #endif
 #if defined(__GNUC__)
 #define INLINE_IN_CLONES inline __attribute__((always_inline))
@@ -203,7 +209,8 @@ void csr_free(Csr *a)
  * many independent sums in flight (a pass per narrow block would wait on each add). */
 static INLINE_IN_CLONES void dot_block(double *restrict o, const double *restrict v,
                                        const uint32_t *restrict idx, size_t n,
-                                       const double *restrict B, size_t ldb, const size_t width)
+                                       const double *restrict B, size_t ldb, const size_t width,
+                                       const int fused)
 {
     double acc[BLOCK] = { 0.0 };
     for (size_t p = 0; p < n; p++) {
@@ -211,7 +218,7 @@ static INLINE_IN_CLONES void dot_block(double *restrict o, const double *restric
         const double *restrict b = B + (size_t)idx[p] * ldb;
 #pragma GCC unroll 64
         for (size_t j = 0; j < width; j++)
-            acc[j] += vp * b[j];
+            acc[j] = fused ? fma(vp, b[j], acc[j]) : acc[j] + vp * b[j];
     }
 #pragma GCC unroll 64
     for (size_t j = 0; j < width; j++)
@@ -219,11 +226,12 @@ static INLINE_IN_CLONES void dot_block(double *restrict o, const double *restric
 }
 
 /* dot_block for a width known only at run time (1 .. 64): one constant-width copy each. */
-#define W1_(w) case w: dot_block(o, v, idx, n, B, ldb, w); break;
+#define W1_(w) case w: dot_block(o, v, idx, n, B, ldb, w, fused); break;
 #define W8_(w) W1_(w + 1) W1_(w + 2) W1_(w + 3) W1_(w + 4) W1_(w + 5) W1_(w + 6) W1_(w + 7) W1_(w + 8)
 static INLINE_IN_CLONES void dot_width(double *restrict o, const double *restrict v,
                                        const uint32_t *restrict idx, size_t n,
-                                       const double *restrict B, size_t ldb, size_t width)
+                                       const double *restrict B, size_t ldb, size_t width,
+                                       const int fused)
 {
     switch (width) {
         W8_(0) W8_(8) W8_(16) W8_(24) W8_(32) W8_(40) W8_(48) W8_(56)
@@ -234,10 +242,11 @@ static INLINE_IN_CLONES void dot_width(double *restrict o, const double *restric
 #undef W8_
 #undef W1_
 
-/* Rows r0 .. r1-1 of C = A . B (+ bias): blocks of 64 columns, then the rest in one pass. */
-SPGEMM_CLONES
-static void rows_plain(const Csr *A, const double *B, size_t ldb, size_t N, double *C,
-                       size_t ldc, const double *bias, size_t r0, size_t r1)
+/* Rows r0 .. r1-1 of C = A . B (+ bias): blocks of 64 columns, then the rest in one pass.
+ * fused: each step is one fma (GEMM_FUSED), else a multiply then an add. */
+static INLINE_IN_CLONES void rows_block(const Csr *A, const double *B, size_t ldb, size_t N,
+                                        double *C, size_t ldc, const double *bias, size_t r0,
+                                        size_t r1, const int fused)
 {
     for (size_t r = r0; r < r1; r++) {
         const size_t p = A->start[r], n = A->start[r + 1] - p;
@@ -246,27 +255,28 @@ static void rows_plain(const Csr *A, const double *B, size_t ldb, size_t N, doub
         double *o = C + r * ldc;
         size_t j = 0;
         for (; j + BLOCK < N; j += BLOCK)
-            dot_block(o + j, v, idx, n, B + j, ldb, BLOCK);
-        dot_width(o + j, v, idx, n, B + j, ldb, N - j);
+            dot_block(o + j, v, idx, n, B + j, ldb, BLOCK, fused);
+        dot_width(o + j, v, idx, n, B + j, ldb, N - j, fused);
         if (bias)
             for (j = 0; j < N; j++)
                 o[j] += bias[j];
     }
 }
 
-/* The same with each step fused (one rounding), for a gemm_f64 built with GEMM_FUSED = 1. */
+SPGEMM_CLONES
+static void rows_plain(const Csr *A, const double *B, size_t ldb, size_t N, double *C,
+                       size_t ldc, const double *bias, size_t r0, size_t r1)
+{
+    rows_block(A, B, ldb, N, C, ldc, bias, r0, r1, 0);
+}
+
+/* The fused version needs the FMA instructions to be fast (elsewhere fma() is a library
+ * call, exact but slow): its clones are for CPUs with AVX-512 and with FMA (picked by feature, not CPU model). */
+SPGEMM_FMA_CLONES
 static void rows_fused(const Csr *A, const double *B, size_t ldb, size_t N, double *C,
                        size_t ldc, const double *bias, size_t r0, size_t r1)
 {
-    for (size_t r = r0; r < r1; r++) {
-        double *o = C + r * ldc;
-        for (size_t j = 0; j < N; j++) {
-            double acc = 0.0;
-            for (size_t p = A->start[r]; p < A->start[r + 1]; p++)
-                acc = fma(A->val[p], B[(size_t)A->idx[p] * ldb + j], acc);
-            o[j] = bias ? acc + bias[j] : acc;
-        }
-    }
+    rows_block(A, B, ldb, N, C, ldc, bias, r0, r1, 1);
 }
 
 void csr_gemm_f64(const Csr *A, const double *B, size_t ldb, size_t N, double *C, size_t ldc,
