@@ -1,0 +1,115 @@
+/* util.c - see util.h. */
+#include "nn/util.h"
+
+#include <assert.h>
+#include <string.h>
+
+/* One image per thread: no sum is split between threads. */
+#ifdef _OPENMP
+#define FOR_EACH_IMAGE _Pragma("omp parallel for schedule(static)")
+#else
+#define FOR_EACH_IMAGE
+#endif
+
+size_t conv_output_size(size_t input_size, size_t filter_size, size_t stride, size_t pad)
+{
+    assert(stride >= 1);
+    if (input_size + 2 * pad < filter_size)
+        return 0;
+    return (input_size + 2 * pad - filter_size) / stride + 1;
+}
+
+/* The geometry both directions share. */
+typedef struct {
+    size_t N, C, H, W, FH, FW, stride, pad, OH, OW;
+} Geometry;
+
+static Geometry geometry(const size_t shape[4], size_t filter_h, size_t filter_w,
+                         size_t stride, size_t pad)
+{
+    Geometry g = { shape[0], shape[1], shape[2], shape[3], filter_h, filter_w, stride, pad,
+                   conv_output_size(shape[2], filter_h, stride, pad),
+                   conv_output_size(shape[3], filter_w, stride, pad) };
+    assert(filter_h >= 1 && filter_w >= 1 && "im2col: empty filter");
+    assert(g.OH >= 1 && g.OW >= 1 && "im2col: the filter is larger than the padded input");
+    return g;
+}
+
+/* Row (oh, ow) of one image's col: for each channel and filter row y, the filter_w pixels
+ * x[c][oh*stride + y - pad][ow*stride - pad ...], zeros where they fall in the padding. */
+static void im2col_image(double *col, const double *img, const Geometry *g)
+{
+    const size_t K = g->C * g->FH * g->FW;
+    for (size_t oh = 0; oh < g->OH; oh++)
+        for (size_t ow = 0; ow < g->OW; ow++) {
+            double *row = col + (oh * g->OW + ow) * K;
+            for (size_t c = 0; c < g->C; c++)
+                for (size_t y = 0; y < g->FH; y++, row += g->FW) {
+                    const long i = (long)(oh * g->stride + y) - (long)g->pad;
+                    if (i < 0 || i >= (long)g->H) {
+                        memset(row, 0, g->FW * sizeof *row);
+                        continue;
+                    }
+                    const double *src = img + (c * g->H + (size_t)i) * g->W;
+                    const long j0 = (long)(ow * g->stride) - (long)g->pad;
+                    for (size_t x = 0; x < g->FW; x++) {
+                        const long j = j0 + (long)x;
+                        row[x] = j < 0 || j >= (long)g->W ? 0.0 : src[j];
+                    }
+                }
+        }
+}
+
+void im2col(Tensor *col, const Tensor *input_data, size_t filter_h, size_t filter_w,
+            size_t stride, size_t pad)
+{
+    assert(input_data->ndim == 4 && "im2col: input_data must be (N, C, H, W)");
+    const Geometry g = geometry(input_data->shape, filter_h, filter_w, stride, pad);
+    const size_t rows = g.OH * g.OW, K = g.C * g.FH * g.FW;
+    tensor_reshape(col, TENSOR_SHAPE2(g.N * rows, K));
+    const double *x = input_data->data;
+    double *out = col->data;
+    FOR_EACH_IMAGE
+    for (size_t n = 0; n < g.N; n++)
+        im2col_image(out + n * rows * K, x + n * g.C * g.H * g.W, &g);
+}
+
+/* One image: the windows in reverse order (oh, then ow, descending), so that each pixel
+ * receives its contributions in the order of the book's loops (filter offset y, then x,
+ * ascending: a larger y is a smaller oh). */
+static void col2im_image(double *img, const double *col, const Geometry *g)
+{
+    const size_t K = g->C * g->FH * g->FW;
+    memset(img, 0, g->C * g->H * g->W * sizeof *img);
+    for (size_t oh = g->OH; oh-- > 0;)
+        for (size_t ow = g->OW; ow-- > 0;) {
+            const double *row = col + (oh * g->OW + ow) * K;
+            for (size_t c = 0; c < g->C; c++)
+                for (size_t y = 0; y < g->FH; y++, row += g->FW) {
+                    const long i = (long)(oh * g->stride + y) - (long)g->pad;
+                    if (i < 0 || i >= (long)g->H)
+                        continue;
+                    double *dst = img + (c * g->H + (size_t)i) * g->W;
+                    const long j0 = (long)(ow * g->stride) - (long)g->pad;
+                    for (size_t x = 0; x < g->FW; x++) {
+                        const long j = j0 + (long)x;
+                        if (j >= 0 && j < (long)g->W)
+                            dst[j] += row[x];
+                    }
+                }
+        }
+}
+
+void col2im(Tensor *img, const Tensor *col, const size_t input_shape[4], size_t filter_h,
+            size_t filter_w, size_t stride, size_t pad)
+{
+    const Geometry g = geometry(input_shape, filter_h, filter_w, stride, pad);
+    const size_t rows = g.OH * g.OW, K = g.C * g.FH * g.FW;
+    assert(col->size == g.N * rows * K && "col2im: col is not (N*OH*OW, C*FH*FW)");
+    tensor_reshape(img, 4, input_shape);
+    const double *in = col->data;
+    double *out = img->data;
+    FOR_EACH_IMAGE
+    for (size_t n = 0; n < g.N; n++)
+        col2im_image(out + n * g.C * g.H * g.W, in + n * rows * K, &g);
+}

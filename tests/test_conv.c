@@ -1,0 +1,476 @@
+/* test_conv.c - im2col and col2im (the book's common/util.py) and the Convolution and
+ * Pooling layers (common/layers.py, book 7.4).
+ *
+ * im2col/col2im against small cases worked by hand (and checked with the book's util.py
+ * in NumPy), with stride and pad other than the defaults; col2im against a literal
+ * transcription of the book's loops, bit for bit. The layers' backward passes against
+ * central differences of L = sum(out * R) for a fixed random R (so dout = R), computed
+ * here; and the same bits for 1 and 2 threads.
+ */
+#include <criterion/criterion.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kernels/parallel.h"
+#include "nn/layers.h"
+#include "nn/util.h"
+#include "numpy/random.h"
+#include "numpy/tensor.h"
+
+static Tensor tensor_from(int ndim, const size_t *shape, const double *values)
+{
+    Tensor t = tensor_new(ndim, shape);
+    memcpy(t.data, values, t.size * sizeof(double));
+    return t;
+}
+
+static Tensor tensor_arange1(int ndim, const size_t *shape)   /* 1, 2, 3, ... */
+{
+    Tensor t = tensor_new(ndim, shape);
+    for (size_t i = 0; i < t.size; i++)
+        t.data[i] = (double)(i + 1);
+    return t;
+}
+
+static Tensor tensor_randn(int ndim, const size_t *shape, Random *rng)
+{
+    Tensor t = tensor_new(ndim, shape);
+    random_randn_fill(rng, t.data, t.size);
+    return t;
+}
+
+static void expect_values(const Tensor *t, size_t rows, size_t cols, const double *want)
+{
+    cr_assert_eq(t->size, rows * cols, "size %zu, want %zu", t->size, rows * cols);
+    for (size_t i = 0; i < rows * cols; i++)
+        cr_expect(t->data[i] == want[i], "element %zu (row %zu, col %zu): got %g, want %g", i,
+                  i / cols, i % cols, t->data[i], want[i]);
+}
+
+/* ---- im2col ---------------------------------------------------------------------------- */
+
+Test(util, conv_output_size)
+{
+    cr_expect_eq(conv_output_size(28, 5, 1, 0), 24);     /* SimpleConvNet's conv */
+    cr_expect_eq(conv_output_size(24, 2, 2, 0), 12);     /* its pooling */
+    cr_expect_eq(conv_output_size(7, 3, 2, 1), 4);       /* (7 + 2 - 3) // 2 + 1 */
+    cr_expect_eq(conv_output_size(4, 3, 2, 0), 1);       /* floor, as the book's // */
+    cr_expect_eq(conv_output_size(2, 5, 1, 1), 0);       /* no window fits */
+}
+
+Test(util, im2col_3x3_filter_2x2)
+{
+    /* x = [[1 2 3] [4 5 6] [7 8 9]]: the four 2x2 windows, one per row */
+    Tensor x = tensor_arange1(TENSOR_SHAPE4(1, 1, 3, 3)), col = { 0 };
+    im2col(&col, &x, 2, 2, 1, 0);
+    cr_expect(col.ndim == 2 && col.shape[0] == 4 && col.shape[1] == 4);
+    expect_values(&col, 4, 4, (const double[]){ 1, 2, 4, 5, 2, 3, 5, 6, 4, 5, 7, 8, 5, 6, 8, 9 });
+    tensor_free(&x), tensor_free(&col);
+}
+
+Test(util, im2col_stride_2_pad_1)
+{
+    /* padded to 5x5 with a zero border; 2x2 windows at padded rows/cols 0 and 2 */
+    Tensor x = tensor_arange1(TENSOR_SHAPE4(1, 1, 3, 3)), col = { 0 };
+    im2col(&col, &x, 2, 2, 2, 1);
+    expect_values(&col, 4, 4, (const double[]){ 0, 0, 0, 1, 0, 0, 2, 3, 0, 4, 0, 7, 5, 6, 8, 9 });
+    tensor_free(&x), tensor_free(&col);
+}
+
+Test(util, im2col_batch_and_channels)
+{
+    /* x (2, 2, 2, 3) = 1..24; filter 2x2: OH 1, OW 2; columns are (c, y, x) */
+    Tensor x = tensor_arange1(TENSOR_SHAPE4(2, 2, 2, 3)), col = { 0 };
+    im2col(&col, &x, 2, 2, 1, 0);
+    expect_values(&col, 4, 8,
+                  (const double[]){ 1, 2, 4, 5, 7, 8, 10, 11,
+                                    2, 3, 5, 6, 8, 9, 11, 12,
+                                    13, 14, 16, 17, 19, 20, 22, 23,
+                                    14, 15, 17, 18, 20, 21, 23, 24 });
+    tensor_free(&x), tensor_free(&col);
+}
+
+Test(util, im2col_stride_3_pad_2_rectangular)
+{
+    /* x (1, 1, 2, 4) = [[1 2 3 4] [5 6 7 8]], filter 3x2, stride 3, pad 2: padded 6x8,
+     * OH = (2 + 4 - 3) // 3 + 1 = 2, OW = (4 + 4 - 2) // 3 + 1 = 3. Window (oh, ow) starts at
+     * padded (3*oh, 3*ow); x sits at padded rows 2..3, columns 2..5. */
+    Tensor x = tensor_arange1(TENSOR_SHAPE4(1, 1, 2, 4)), col = { 0 };
+    im2col(&col, &x, 3, 2, 3, 2);
+    expect_values(&col, 6, 6,
+                  (const double[]){ 0, 0, 0, 0, 0, 0,      /* rows 0-2, cols 0-1 */
+                                    0, 0, 0, 0, 2, 3,      /* rows 0-2, cols 3-4 */
+                                    0, 0, 0, 0, 0, 0,      /* rows 0-2, cols 6-7 */
+                                    0, 0, 0, 0, 0, 0,      /* rows 3-5, cols 0-1 */
+                                    6, 7, 0, 0, 0, 0,      /* rows 3-5, cols 3-4 */
+                                    0, 0, 0, 0, 0, 0 });   /* rows 3-5, cols 6-7 */
+    tensor_free(&x), tensor_free(&col);
+}
+
+/* ---- col2im ---------------------------------------------------------------------------- */
+
+Test(util, col2im_adds_overlapping_windows)
+{
+    /* col = 1..16 as the four 2x2 windows of a 3x3 image: pixel (1, 1) is in all four */
+    Tensor col = tensor_arange1(TENSOR_SHAPE2(4, 4)), img = { 0 };
+    col2im(&img, &col, (const size_t[]){ 1, 1, 3, 3 }, 2, 2, 1, 0);
+    cr_expect(img.ndim == 4 && img.shape[2] == 3 && img.shape[3] == 3);
+    expect_values(&img, 3, 3, (const double[]){ 1, 7, 6, 12, 34, 22, 11, 27, 16 });
+    tensor_free(&col), tensor_free(&img);
+}
+
+Test(util, col2im_counts_windows_with_pad)
+{
+    /* col of ones: each pixel gets the number of windows covering it */
+    Tensor col = tensor_new(TENSOR_SHAPE2(9, 9)), img = { 0 };
+    for (size_t i = 0; i < col.size; i++)
+        col.data[i] = 1.0;
+    col2im(&img, &col, (const size_t[]){ 1, 1, 3, 3 }, 3, 3, 1, 1);   /* 3x3, pad 1: OH 3 */
+    expect_values(&img, 3, 3, (const double[]){ 4, 6, 4, 6, 9, 6, 4, 6, 4 });
+    tensor_free(&col);
+    col = tensor_new(TENSOR_SHAPE2(4, 4));
+    for (size_t i = 0; i < col.size; i++)
+        col.data[i] = 1.0;
+    col2im(&img, &col, (const size_t[]){ 1, 1, 3, 3 }, 2, 2, 2, 1);   /* no overlap */
+    expect_values(&img, 3, 3, (const double[]){ 1, 1, 1, 1, 1, 1, 1, 1, 1 });
+    tensor_free(&col), tensor_free(&img);
+}
+
+Test(util, col2im_undoes_im2col_without_overlap)
+{
+    Random rng;
+    random_seed(&rng, 1);
+    Tensor x = tensor_randn(TENSOR_SHAPE4(3, 2, 6, 4), &rng), col = { 0 }, img = { 0 };
+    im2col(&col, &x, 2, 2, 2, 0);
+    col2im(&img, &col, x.shape, 2, 2, 2, 0);
+    cr_expect(memcmp(img.data, x.data, x.size * sizeof(double)) == 0);
+    tensor_free(&x), tensor_free(&col), tensor_free(&img);
+}
+
+/* The book's col2im, line by line: img (N, C, H + 2*pad + stride - 1, ...) of zeros, then
+ * for y, for x: img[:, :, y:y_max:stride, x:x_max:stride] += col[:, :, y, x, :, :]. */
+static void book_col2im(Tensor *out, const Tensor *col, const size_t s[4], size_t fh,
+                        size_t fw, size_t stride, size_t pad)
+{
+    const size_t N = s[0], C = s[1], H = s[2], W = s[3];
+    const size_t oh_n = (H + 2 * pad - fh) / stride + 1, ow_n = (W + 2 * pad - fw) / stride + 1;
+    const size_t PH = H + 2 * pad + stride - 1, PW = W + 2 * pad + stride - 1;
+    Tensor img = tensor_new(TENSOR_SHAPE4(N, C, PH, PW));
+    for (size_t y = 0; y < fh; y++)
+        for (size_t x = 0; x < fw; x++)
+            for (size_t n = 0; n < N; n++)
+                for (size_t c = 0; c < C; c++)
+                    for (size_t oh = 0; oh < oh_n; oh++)
+                        for (size_t ow = 0; ow < ow_n; ow++) {
+                            /* col.reshape(N, out_h, out_w, C, fh, fw)[n, oh, ow, c, y, x] */
+                            const double v =
+                                col->data[((((n * oh_n + oh) * ow_n + ow) * C + c) * fh + y) * fw + x];
+                            img.data[((n * C + c) * PH + y + stride * oh) * PW + x + stride * ow] += v;
+                        }
+    tensor_reshape(out, 4, s);
+    for (size_t n = 0; n < N; n++)
+        for (size_t c = 0; c < C; c++)
+            for (size_t i = 0; i < H; i++)
+                for (size_t j = 0; j < W; j++)
+                    out->data[((n * C + c) * H + i) * W + j] =
+                        img.data[((n * C + c) * PH + i + pad) * PW + j + pad];
+    tensor_free(&img);
+}
+
+Test(util, col2im_same_bits_as_the_books_loops)
+{
+    const size_t cases[][6] = {   /* H, W, fh, fw, stride, pad */
+        { 5, 5, 3, 3, 1, 0 }, { 7, 6, 3, 3, 1, 1 }, { 7, 7, 3, 2, 2, 1 }, { 6, 5, 4, 4, 1, 2 },
+    };
+    Random rng;
+    random_seed(&rng, 2);
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        const size_t *c = cases[k];
+        const size_t shape[4] = { 2, 3, c[0], c[1] };
+        const size_t rows = 2 * conv_output_size(c[0], c[2], c[4], c[5]) *
+                            conv_output_size(c[1], c[3], c[4], c[5]);
+        Tensor col = tensor_randn(TENSOR_SHAPE2(rows, 3 * c[2] * c[3]), &rng);
+        for (size_t i = 0; i < col.size; i++)     /* magnitudes apart: the order shows */
+            col.data[i] *= pow(10.0, (double)(i % 7) * 3.0 - 9.0);
+        Tensor ours = { 0 }, book = { 0 };
+        col2im(&ours, &col, shape, c[2], c[3], c[4], c[5]);
+        book_col2im(&book, &col, shape, c[2], c[3], c[4], c[5]);
+        cr_expect(memcmp(ours.data, book.data, book.size * sizeof(double)) == 0,
+                  "case %zu: col2im differs from the book's order", k);
+        tensor_free(&col), tensor_free(&ours), tensor_free(&book);
+    }
+}
+
+/* <im2col(x), c> = <x, col2im(c)>: col2im is im2col's adjoint, for any stride and pad. */
+Test(util, col2im_is_the_adjoint_of_im2col)
+{
+    const size_t cases[][6] = { { 5, 4, 3, 2, 1, 0 }, { 6, 7, 3, 3, 2, 1 }, { 4, 4, 2, 3, 3, 2 } };
+    Random rng;
+    random_seed(&rng, 3);
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        const size_t *c = cases[k];
+        Tensor x = tensor_randn(TENSOR_SHAPE4(2, 2, c[0], c[1]), &rng), col = { 0 }, img = { 0 };
+        im2col(&col, &x, c[2], c[3], c[4], c[5]);
+        Tensor r = tensor_randn(col.ndim, col.shape, &rng);
+        col2im(&img, &r, x.shape, c[2], c[3], c[4], c[5]);
+        double lhs = 0.0, rhs = 0.0;
+        for (size_t i = 0; i < col.size; i++)
+            lhs += col.data[i] * r.data[i];
+        for (size_t i = 0; i < x.size; i++)
+            rhs += x.data[i] * img.data[i];
+        cr_expect(fabs(lhs - rhs) < 1e-12 * (1.0 + fabs(lhs)), "case %zu: %.17g vs %.17g", k,
+                  lhs, rhs);
+        tensor_free(&x), tensor_free(&col), tensor_free(&img), tensor_free(&r);
+    }
+}
+
+/* ---- numerical gradients of the layers --------------------------------------------------- */
+
+typedef struct {
+    Layer *layer;
+    const Tensor *x, *R;
+    Tensor out;
+} Probe;
+
+/* L = sum(layer.forward(x) * R) */
+static double probe_loss(Probe *p)
+{
+    layer_forward(p->layer, &p->out, p->x, 1);
+    cr_assert_eq(p->out.size, p->R->size);
+    double L = 0.0;
+    for (size_t i = 0; i < p->out.size; i++)
+        L += p->out.data[i] * p->R->data[i];
+    return L;
+}
+
+/* Central differences of L for every element of v (perturbed in place, restored), against
+ * the analytic gradient g; the relative error must stay below tol. */
+static void expect_gradient(Probe *p, Tensor *v, const Tensor *g, const char *what, double tol)
+{
+    const double h = 1e-5;
+    cr_assert_eq(v->size, g->size, "%s: gradient has %zu values, not %zu", what, g->size, v->size);
+    double worst = 0.0;
+    for (size_t i = 0; i < v->size; i++) {
+        const double keep = v->data[i];
+        v->data[i] = keep + h;
+        const double f1 = probe_loss(p);
+        v->data[i] = keep - h;
+        const double f2 = probe_loss(p);
+        v->data[i] = keep;
+        const double num = (f1 - f2) / (2 * h);
+        const double err = fabs(num - g->data[i]) / fmax(1.0, fabs(num));
+        worst = fmax(worst, err);
+        cr_expect(err < tol, "%s[%zu]: backward %.12g, numerical %.12g", what, i, g->data[i], num);
+    }
+    cr_log_info("%s: worst relative error %.3g", what, worst);
+}
+
+/* Forward then backward with dout = R; returns dx (caller frees). */
+static Tensor run_backward(Probe *p)
+{
+    probe_loss(p);
+    Tensor dx = { 0 };
+    layer_backward(p->layer, &dx, p->R);
+    cr_assert(tensor_same_shape(&dx, p->x), "dx does not have x's shape");
+    return dx;
+}
+
+static void check_convolution(size_t N, size_t C, size_t H, size_t W, size_t FN, size_t FH,
+                              size_t FW, size_t stride, size_t pad, uint32_t seed)
+{
+    Random rng;
+    random_seed(&rng, seed);
+    Tensor x = tensor_randn(TENSOR_SHAPE4(N, C, H, W), &rng);
+    Tensor Wt = tensor_randn(TENSOR_SHAPE4(FN, C, FH, FW), &rng);
+    Tensor b = tensor_randn(1, (const size_t[]){ FN }, &rng);
+    Layer *conv = convolution_new(&Wt, &b, stride, pad);
+    const size_t OH = conv_output_size(H, FH, stride, pad), OW = conv_output_size(W, FW, stride, pad);
+    Tensor R = tensor_randn(TENSOR_SHAPE4(N, FN, OH, OW), &rng);
+    Probe p = { conv, &x, &R, { 0 } };
+    Tensor dx = run_backward(&p);
+    cr_expect(p.out.ndim == 4 && p.out.shape[0] == N && p.out.shape[1] == FN &&
+              p.out.shape[2] == OH && p.out.shape[3] == OW, "out shape");
+    Param params[LAYER_MAX_PARAMS];
+    cr_assert_eq(layer_params(conv, params), 2);
+    cr_assert(params[0].value == &Wt && params[1].value == &b, "params are W then b");
+    Tensor dW = { 0 }, db = { 0 };
+    tensor_copy(&dW, params[0].grad);
+    tensor_copy(&db, params[1].grad);
+    expect_gradient(&p, &x, &dx, "dx", 1e-7);
+    expect_gradient(&p, &Wt, &dW, "dW", 1e-7);
+    expect_gradient(&p, &b, &db, "db", 1e-7);
+
+    /* dx = NULL: the first layer's case; dW and db are the same */
+    probe_loss(&p);
+    layer_backward(conv, NULL, &R);
+    cr_expect(memcmp(params[0].grad->data, dW.data, dW.size * sizeof(double)) == 0);
+    cr_expect(memcmp(params[1].grad->data, db.data, db.size * sizeof(double)) == 0);
+
+    layer_free(conv);
+    tensor_free(&x), tensor_free(&Wt), tensor_free(&b), tensor_free(&R), tensor_free(&p.out);
+    tensor_free(&dx), tensor_free(&dW), tensor_free(&db);
+}
+
+Test(convolution, forward_by_hand)
+{
+    /* x = [[1 2 3] [4 5 6] [7 8 9]], W = [[1 0] [0 -1]], b = 10: x[i][j] - x[i+1][j+1] + 10 */
+    Tensor x = tensor_arange1(TENSOR_SHAPE4(1, 1, 3, 3));
+    Tensor W = tensor_from(TENSOR_SHAPE4(1, 1, 2, 2), (const double[]){ 1, 0, 0, -1 });
+    Tensor b = tensor_from(1, (const size_t[]){ 1 }, (const double[]){ 10 });
+    Layer *conv = convolution_new(&W, &b, 1, 0);
+    Tensor out = { 0 };
+    layer_forward(conv, &out, &x, 0);
+    expect_values(&out, 2, 2, (const double[]){ 6, 6, 6, 6 });
+    /* two filters, stride 2, pad 1: the second filter sums its window */
+    layer_free(conv);
+    tensor_free(&W), tensor_free(&b);
+    W = tensor_from(TENSOR_SHAPE4(2, 1, 2, 2), (const double[]){ 1, 0, 0, -1, 1, 1, 1, 1 });
+    b = tensor_from(1, (const size_t[]){ 2 }, (const double[]){ 0, 0.5 });
+    conv = convolution_new(&W, &b, 2, 1);
+    layer_forward(conv, &out, &x, 0);
+    cr_expect(out.shape[0] == 1 && out.shape[1] == 2 && out.shape[2] == 2 && out.shape[3] == 2);
+    /* windows (see im2col_stride_2_pad_1): [0 0 0 1] [0 0 2 3] [0 4 0 7] [5 6 8 9] */
+    expect_values(&out, 2, 4, (const double[]){ -1, -3, -7, -4, 1.5, 5.5, 11.5, 28.5 });
+    layer_free(conv);
+    tensor_free(&x), tensor_free(&W), tensor_free(&b), tensor_free(&out);
+}
+
+Test(convolution, backward_matches_numerical_gradient)
+{
+    check_convolution(2, 1, 6, 6, 3, 3, 3, 1, 0, 10);   /* the book's defaults */
+}
+Test(convolution, backward_matches_numerical_gradient_stride_2_pad_1)
+{
+    check_convolution(2, 3, 7, 6, 4, 3, 2, 2, 1, 11);
+}
+Test(convolution, backward_matches_numerical_gradient_stride_3_pad_2)
+{
+    check_convolution(3, 2, 5, 8, 2, 2, 4, 3, 2, 12);
+}
+
+static void check_pooling(size_t N, size_t C, size_t H, size_t W, size_t ph, size_t pw,
+                          size_t stride, size_t pad, uint32_t seed)
+{
+    Random rng;
+    random_seed(&rng, seed);
+    Tensor x = tensor_randn(TENSOR_SHAPE4(N, C, H, W), &rng);
+    /* distinct values at least 1e-3 apart, none near 0 (the padding): no tie within h */
+    for (size_t i = 0; i < x.size; i++)
+        x.data[i] = (x.data[i] >= 0 ? 1.0 : -1.0) * (0.01 + (double)((i * 7919) % x.size) * 1e-3);
+    Layer *pool = pooling_new(ph, pw, stride, pad);
+    const size_t OH = conv_output_size(H, ph, stride, pad), OW = conv_output_size(W, pw, stride, pad);
+    Tensor R = tensor_randn(TENSOR_SHAPE4(N, C, OH, OW), &rng);
+    Probe p = { pool, &x, &R, { 0 } };
+    Tensor dx = run_backward(&p);
+    cr_expect(p.out.shape[2] == OH && p.out.shape[3] == OW, "out shape");
+    cr_expect_eq(layer_params(pool, NULL), 0);
+    expect_gradient(&p, &x, &dx, "dx", 1e-8);
+    layer_free(pool);
+    tensor_free(&x), tensor_free(&R), tensor_free(&p.out), tensor_free(&dx);
+}
+
+Test(pooling, backward_matches_numerical_gradient)
+{
+    check_pooling(2, 3, 6, 6, 2, 2, 2, 0, 20);   /* SimpleConvNet's 2x2, stride 2 */
+}
+Test(pooling, backward_matches_numerical_gradient_overlapping_pad_1)
+{
+    check_pooling(2, 2, 7, 5, 3, 3, 2, 1, 21);
+}
+Test(pooling, backward_matches_numerical_gradient_2x3_stride_1)
+{
+    check_pooling(1, 2, 5, 6, 2, 3, 1, 0, 22);
+}
+
+Test(pooling, forward_by_hand_and_first_maximum_on_ties)
+{
+    /* x (1, 1, 4, 4): windows 2x2, stride 2 */
+    Tensor x = tensor_from(TENSOR_SHAPE4(1, 1, 4, 4),
+                           (const double[]){ 1, 3, 2, 2,
+                                             4, 0, 2, 2,
+                                             -1, -2, 5, 7,
+                                             -3, -1, 7, 6 });
+    Layer *pool = pooling_new(2, 2, 2, 0);
+    Tensor out = { 0 }, dx = { 0 };
+    layer_forward(pool, &out, &x, 1);
+    expect_values(&out, 2, 2, (const double[]){ 4, 2, -1, 7 });
+    Tensor dout = tensor_from(TENSOR_SHAPE4(1, 1, 2, 2), (const double[]){ 10, 20, 30, 40 });
+    layer_backward(pool, &dx, &dout);
+    /* the all-2 window and the two 7s: np.argmax's first maximum gets it */
+    expect_values(&dx, 4, 4, (const double[]){ 0, 0, 20, 0,
+                                               10, 0, 0, 0,
+                                               30, 0, 0, 40,
+                                               0, 0, 0, 0 });
+    /* pad 1: padding counts as 0, as im2col pads; a gradient landing there is dropped */
+    layer_free(pool);
+    pool = pooling_new(2, 2, 2, 1);
+    Tensor neg = tensor_from(TENSOR_SHAPE4(1, 1, 2, 2), (const double[]){ -1, -2, -3, 4 });
+    layer_forward(pool, &out, &neg, 1);
+    expect_values(&out, 2, 2, (const double[]){ 0, 0, 0, 4 });
+    layer_backward(pool, &dx, &dout);
+    expect_values(&dx, 2, 2, (const double[]){ 0, 0, 0, 40 });
+    layer_free(pool);
+    tensor_free(&x), tensor_free(&out), tensor_free(&dx), tensor_free(&dout), tensor_free(&neg);
+}
+
+/* Overlapping windows (3x3, stride 1): a pixel that is the maximum of several windows sums
+ * their gradients. x has one peak, the maximum of all 9 windows of a 5x5 image. */
+Test(pooling, overlapping_windows_sum_at_the_maximum)
+{
+    Tensor x = tensor_new(TENSOR_SHAPE4(1, 1, 5, 5)), out = { 0 }, dx = { 0 };
+    for (size_t i = 0; i < x.size; i++)
+        x.data[i] = -(double)i;
+    x.data[12] = 100;
+    Layer *pool = pooling_new(3, 3, 1, 0);
+    layer_forward(pool, &out, &x, 1);
+    Tensor dout = tensor_arange1(TENSOR_SHAPE4(1, 1, 3, 3));
+    layer_backward(pool, &dx, &dout);
+    for (size_t i = 0; i < x.size; i++)
+        cr_expect(dx.data[i] == (i == 12 ? 45.0 : 0.0), "dx[%zu] = %g", i, dx.data[i]);
+    layer_free(pool);
+    tensor_free(&x), tensor_free(&out), tensor_free(&dx), tensor_free(&dout);
+}
+
+/* ---- threads ------------------------------------------------------------------------------ */
+
+/* conv (stride 1) -> pool, forward and backward, on a batch of 8 with `threads` threads. */
+static void conv_pool_run(int threads, Tensor *y, Tensor *dx, Tensor *dW, Tensor *db)
+{
+    parallel_set_threads(threads);
+    Random rng;
+    random_seed(&rng, 7);
+    Tensor x = tensor_randn(TENSOR_SHAPE4(8, 3, 12, 12), &rng);
+    Tensor W = tensor_randn(TENSOR_SHAPE4(5, 3, 3, 3), &rng);
+    Tensor b = tensor_randn(1, (const size_t[]){ 5 }, &rng);
+    Layer *conv = convolution_new(&W, &b, 1, 1), *pool = pooling_new(2, 2, 2, 0);
+    Tensor c = { 0 }, dc = { 0 };
+    layer_forward(conv, &c, &x, 1);
+    layer_forward(pool, y, &c, 1);
+    Tensor dout = tensor_randn(y->ndim, y->shape, &rng);
+    layer_backward(pool, &dc, &dout);
+    layer_backward(conv, dx, &dc);
+    Param p[LAYER_MAX_PARAMS];
+    layer_params(conv, p);
+    tensor_copy(dW, p[0].grad);
+    tensor_copy(db, p[1].grad);
+    layer_free(conv), layer_free(pool);
+    tensor_free(&x), tensor_free(&W), tensor_free(&b), tensor_free(&c), tensor_free(&dc);
+    tensor_free(&dout);
+}
+
+Test(convolution, same_bits_for_1_and_2_threads)
+{
+    Tensor y1 = { 0 }, dx1 = { 0 }, dW1 = { 0 }, db1 = { 0 };
+    Tensor y2 = { 0 }, dx2 = { 0 }, dW2 = { 0 }, db2 = { 0 };
+    conv_pool_run(1, &y1, &dx1, &dW1, &db1);
+    conv_pool_run(2, &y2, &dx2, &dW2, &db2);
+    cr_expect(memcmp(y1.data, y2.data, y1.size * sizeof(double)) == 0, "forward");
+    cr_expect(memcmp(dx1.data, dx2.data, dx1.size * sizeof(double)) == 0, "dx");
+    cr_expect(memcmp(dW1.data, dW2.data, dW1.size * sizeof(double)) == 0, "dW");
+    cr_expect(memcmp(db1.data, db2.data, db1.size * sizeof(double)) == 0, "db");
+    Tensor *all[] = { &y1, &dx1, &dW1, &db1, &y2, &dx2, &dW2, &db2 };
+    for (size_t i = 0; i < 8; i++)
+        tensor_free(all[i]);
+}
