@@ -58,6 +58,9 @@ double  net_loss(Net *net, const Tensor *x, const size_t *t, int train);
 /* accuracy(x, t): the fraction of the N rows whose argmax score is t, predicting (test
  * mode) batch rows at a time (the book's SimpleConvNet.accuracy(..., batch_size=100)). */
 double  net_accuracy(Net *net, const Tensor *x, const size_t *t, size_t batch);
+/* The number of those rows (net_accuracy's numerator), for callers that add up the counts
+ * of several chunks of a data set too large to hold as one dense tensor. */
+size_t  net_count_correct(Net *net, const Tensor *x, const size_t *t, size_t batch);
 /* gradient(x, t): loss(train) then backward; returns the loss, grads in net_params(). */
 double  net_gradient(Net *net, const Tensor *x, const size_t *t);
 /* numerical_gradient(x, t): central differences (gradient.h, h = 1e-4) of the loss in
@@ -66,8 +69,8 @@ double  net_gradient(Net *net, const Tensor *x, const size_t *t);
 void    net_numerical_gradient(Net *net, const Tensor *x, const size_t *t, Tensor *grads);
 
 /* Copies named arrays into the parameters of the same names (the book's load_params),
- * checking that every parameter is present with its exact shape. file names the source in
- * the error. Returns 0, or -1 with err (ERR_LEN) set and the net unchanged. */
+ * checking that every parameter is present with its exact shape and that no other array
+ * is (a file for another network). file names the source in the error. Returns 0, or -1 with err (ERR_LEN) set and the net unchanged. */
 int     net_load_arrays(Net *net, const ArrayList *arrays, const char *file, char *err);
 /* The parameters as named arrays (the book's save_params), for npz_save. */
 void    net_to_arrays(const Net *net, ArrayList *out);
