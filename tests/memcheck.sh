@@ -7,10 +7,12 @@
 # 100 training and 100 test images, header counts rewritten); ch04_two_layer_net trains
 # for 3 iterations, runs its gradient check, and one step of numerical training. ch03_mnist needs the book's weights (data/sample_weight.pkl or
 # ../shared/data/sample_weight.pkl) and is skipped with a message without them.
-# Every block still allocated at exit counts as a leak (--errors-for-leak-kinds=all).
+# Every block still allocated at exit counts as a leak (--errors-for-leak-kinds=all), except
+# the OpenMP runtime's own (tests/memcheck.supp says which).
 set -u
 bin=$1
 shift
+supp=$(dirname "$0")/memcheck.supp
 command -v valgrind >/dev/null || { echo "memcheck: valgrind not found (apt-get install valgrind)" >&2; exit 1; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/dlfs-memcheck-XXXXXX")   # shown as T below
 trap 'rm -rf "$tmp"' EXIT
@@ -50,7 +52,7 @@ check() {
     log=$tmp/$name.valgrind
     start=$(date +%s)
     valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
-        --error-exitcode=99 --log-file="$log" "$bin/$name" "$@" > "$tmp/$name.out" 2>&1
+        --suppressions="$supp" --error-exitcode=99 --log-file="$log" "$bin/$name" "$@" > "$tmp/$name.out" 2>&1
     rc=$?
     took=$(( $(date +%s) - start ))
     if [ $rc -eq 0 ] && [ ! -s "$log" ]; then

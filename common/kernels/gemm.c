@@ -1,10 +1,63 @@
-/* gemm.c - see gemm.h. For now every entry point is the reference loop; the packed,
- * vectorized, threaded kernels replace gemm_f64 and gemm_f32 (issue: compute core). */
+/* gemm.c - see gemm.h: the matrix product, plain (the reference) and fast.
+ *
+ * Contents: the reference loops; the CPU paths and their block sizes; the per-thread
+ * packing buffers; how the output is split among threads; the blocked product
+ * (gemm_driver.h, once per element type); the entry points gemm_f64 and gemm_f32.
+ *
+ * Why blocking. C = A.B does M*N*K multiply-adds on only M*K + K*N + M*N numbers, so every
+ * number can be used many times; the triple loop instead fetches A and B from memory again
+ * and again, and a core waits on memory instead of computing. The fast path is organised,
+ * as in BLIS (Van Zee and van de Geijn, 2015) and GotoBLAS, so that each level of the cache
+ * holds the piece that is reused there:
+ *
+ *   for jc: nc columns of B and C                 (B panel kc x nc lives in L3)
+ *     for pc: kc of the K terms, in order         k = pc .. pc+kc-1
+ *       pack op(B)[pc.., jc..] (kc x nc) into slivers of nr columns
+ *       for ic: mc rows of A and C
+ *         pack op(A)[ic.., pc..] (mc x kc) into slivers of mr rows   (lives in L2)
+ *         for jr: one B sliver (kc x nr)                             (lives in L1)
+ *           for ir: one A sliver (mr x kc)
+ *             micro-kernel: the mr x nr tile of C += A sliver . B sliver
+ *
+ * The micro-kernel keeps its mr x nr sums in vector registers (AVX-512: 12 x 16 doubles in
+ * 24 registers of 8) and, per k, loads nr values of B and broadcasts mr values of A: each
+ * number loaded feeds several multiply-adds, so the core's two FMA units stay busy. Packing
+ * copies the blocks into the order the kernel reads them (contiguous, aligned, zero-padded
+ * at the edges), which also makes the four transpose cases the same to the kernel.
+ * Sizes: kc x nr (one B sliver) about half of the 48 KiB L1; mc x kc (the A block) about
+ * half of the 2 MiB L2; nc x kc (the B panel) in the L3.
+ *
+ * Same bits, always. Every C[i][j] is one accumulator: it starts at 0 (or C[i][j] when
+ * accumulating), then takes fma(a, b, acc) for k = 0, 1, ..., K-1 in order. When K is longer
+ * than kc the sum so far is stored in C and reloaded for the next kc terms (a double
+ * stored and reloaded is the same double). Edge tiles run the same kernel on a copy padded
+ * with zeros. Threads split C into rectangles, each computed whole by one thread, so which
+ * thread computes an element, and which path (portable, AVX2, AVX-512) does, changes
+ * nothing: tests/test_gemm.c checks all of it against the reference, bit for bit.
+ * Fused multiply-add (GEMM_FUSED = 1): one rounding per step, as fast CPUs compute and as
+ * OpenBLAS does; the reference uses C's fma() so it agrees.
+ *
+ * Not reentrant: one product at a time per process (each thread of a product uses its own
+ * slot of one buffer pool). A call from inside an OpenMP parallel region runs on one
+ * thread with buffers of its own.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
 #include "kernels/gemm.h"
+#include "kernels/gemm_internal.h"
+#include "kernels/parallel.h"
 
-const int GEMM_FUSED = 0;
+const int GEMM_FUSED = 1;
 
-#define GEMM_REF(NAME, T)                                                                  \
+/* ---- the reference: the contract as three loops ---------------------------------------- */
+
+#define GEMM_REF(NAME, T, FMA)                                                             \
     void NAME(GemmTrans ta, GemmTrans tb, size_t M, size_t N, size_t K, const T *A,       \
               size_t lda, const T *B, size_t ldb, T *C, size_t ldc, int accumulate)       \
     {                                                                                      \
@@ -14,23 +67,239 @@ const int GEMM_FUSED = 0;
                 for (size_t k = 0; k < K; k++) {                                           \
                     const T a = ta == GEMM_N ? A[i * lda + k] : A[k * lda + i];            \
                     const T b = tb == GEMM_N ? B[k * ldb + j] : B[j * ldb + k];            \
-                    acc += a * b;                                                          \
+                    acc = FMA(a, b, acc);                 /* acc + a*b, one rounding */    \
                 }                                                                          \
                 C[i * ldc + j] = acc;                                                      \
             }                                                                              \
     }
 
-GEMM_REF(gemm_f64_ref, double)
-GEMM_REF(gemm_f32_ref, float)
+GEMM_REF(gemm_f64_ref, double, fma)
+GEMM_REF(gemm_f32_ref, float, fmaf)
+
+/* ---- the CPU paths and their block sizes ----------------------------------------------- */
+
+typedef struct {
+    const char *name;
+    GemmBlocking b;     /* mr, nr, mc, kc, nc */
+    GemmKernelF64 *kernel;
+} CfgF64;
+typedef struct {
+    const char *name;
+    GemmBlocking b;
+    GemmKernelF32 *kernel;
+} CfgF32;
+
+/* mc a multiple of mr, nc of nr. AVX2 machines often have 256 KiB of L2: smaller mc. */
+static const CfgF64 cfg_f64[] = {
+    [GEMM_ISA_PORTABLE] = { "portable", { 4, 4, 256, 256, 4096 }, gemm_kernel_f64_portable },
+    [GEMM_ISA_AVX2] = { "avx2", { 6, 8, 72, 256, 4096 }, gemm_kernel_f64_avx2 },
+    [GEMM_ISA_AVX512] = { "avx512", { 12, 16, 480, 256, 4096 }, gemm_kernel_f64_avx512 },
+};
+static const CfgF32 cfg_f32[] = {
+    [GEMM_ISA_PORTABLE] = { "portable", { 4, 4, 256, 256, 4096 }, gemm_kernel_f32_portable },
+    [GEMM_ISA_AVX2] = { "avx2", { 6, 16, 144, 256, 4096 }, gemm_kernel_f32_avx2 },
+    [GEMM_ISA_AVX512] = { "avx512", { 12, 32, 960, 256, 4096 }, gemm_kernel_f32_avx512 },
+};
+
+static GemmIsa isa_in_use = GEMM_ISA_AUTO;     /* chosen at the first product */
+
+static int isa_available(GemmIsa isa)
+{
+    switch (isa) {
+    case GEMM_ISA_PORTABLE: return 1;
+    case GEMM_ISA_AVX2: return gemm_x86_has_avx2();
+    case GEMM_ISA_AVX512: return gemm_x86_has_avx512();
+    default: return 0;
+    }
+}
+
+static GemmIsa best_isa(void)
+{
+    return isa_available(GEMM_ISA_AVX512) ? GEMM_ISA_AVX512
+           : isa_available(GEMM_ISA_AVX2) ? GEMM_ISA_AVX2
+                                          : GEMM_ISA_PORTABLE;
+}
+
+static GemmIsa current_isa(void)
+{
+    if (isa_in_use == GEMM_ISA_AUTO)
+        isa_in_use = best_isa();
+    return isa_in_use;
+}
+
+int gemm_force_isa(GemmIsa isa)
+{
+    if (isa == GEMM_ISA_AUTO) {
+        isa_in_use = best_isa();
+        return 0;
+    }
+    if (!isa_available(isa))
+        return -1;
+    isa_in_use = isa;
+    return 0;
+}
+
+const char *gemm_isa_name(void) { return cfg_f64[current_isa()].name; }
+GemmBlocking gemm_blocking_f64(void) { return cfg_f64[current_isa()].b; }
+GemmBlocking gemm_blocking_f32(void) { return cfg_f32[current_isa()].b; }
+static const CfgF64 *config_f64(void) { return &cfg_f64[current_isa()]; }
+static const CfgF32 *config_f32(void) { return &cfg_f32[current_isa()]; }
+
+/* ---- packing buffers: one pair per thread, allocated once, grown when too small -------- */
+
+#define GEMM_MAX_THREADS 256
+
+typedef struct {
+    void *a, *b;                /* packed A block, packed B panel (64-byte aligned) */
+    size_t a_bytes, b_bytes;
+} Buffers;
+static Buffers pool[GEMM_MAX_THREADS];
+
+static size_t round_up(size_t n, size_t to) { return (n + to - 1) / to * to; }
+
+static void *aligned_bytes(size_t n)
+{
+    return aligned_alloc(64, round_up(n ? n : 1, 64));
+}
+
+static void pool_free(void)
+{
+    for (int t = 0; t < GEMM_MAX_THREADS; t++) {
+        free(pool[t].a);
+        free(pool[t].b);
+        pool[t] = (Buffers){ 0 };
+    }
+}
+
+static int grow(void **p, size_t *have, size_t need)
+{
+    if (*have >= need)
+        return 0;
+    free(*p);
+    *p = aligned_bytes(need);
+    *have = *p ? need : 0;
+    return *p ? 0 : -1;
+}
+
+/* Buffers for threads 0 .. n-1; freed at exit (so valgrind sees no leak). */
+static int pool_reserve(int n, size_t a_bytes, size_t b_bytes)
+{
+    static int hooked;
+    if (!hooked) {
+        if (atexit(pool_free) != 0)
+            return -1;
+        hooked = 1;
+    }
+    for (int t = 0; t < n; t++)
+        if (grow(&pool[t].a, &pool[t].a_bytes, a_bytes) != 0 ||
+            grow(&pool[t].b, &pool[t].b_bytes, b_bytes) != 0)
+            return -1;
+    return 0;
+}
+
+static int threads_used;         /* by the last product */
+int gemm_threads_used(void) { return threads_used; }
+
+static int in_parallel(void)
+{
+#ifdef _OPENMP
+    return omp_in_parallel();
+#else
+    return 0;
+#endif
+}
+
+/* ---- the thread split ----------------------------------------------------------------- */
+
+/* Below this many multiply-adds a product runs on one thread: starting and joining a team
+ * costs more than the second core gains (measured with tests/bench/bench_gemm). */
+#define GEMM_PARALLEL_MIN (1u << 18)
+/* In the split's cost, packing one element of A or B counts as this many multiply-adds. */
+#define GEMM_PACK_COST 16
+
+typedef struct {
+    int threads;        /* threads to start (tm * tn, at most parallel_threads()) */
+    int tm, tn;         /* C is cut into tm bands of rows times tn bands of columns */
+    size_t mt, nt;      /* micro-tiles of C: rows of mr, columns of nr */
+    size_t cols;        /* the widest share, in columns (sizes the B buffer) */
+} Split;
+
+/* Choose tm x tn shares of C for the threads available: the least work for the slowest
+ * thread (its share of C times K, plus packing its rows of A and its columns of B). Both
+ * directions count, so a (100 x 50) or a (57600 x 30) output still uses both cores. */
+static Split split_threads(size_t M, size_t N, size_t K, const GemmBlocking *bl)
+{
+    Split sp = { 1, 1, 1, (M + bl->mr - 1) / bl->mr, (N + bl->nr - 1) / bl->nr, N };
+    int avail = parallel_threads();
+    if (avail > GEMM_MAX_THREADS)
+        avail = GEMM_MAX_THREADS;
+    if (avail <= 1 || (double)M * (double)N * (double)K < GEMM_PARALLEL_MIN)
+        return sp;
+    double best = -1;
+    for (int tm = 1; tm <= avail && (size_t)tm <= sp.mt; tm++) {
+        int tn = avail / tm;
+        if ((size_t)tn > sp.nt)
+            tn = (int)sp.nt;
+        const double rows = (double)((sp.mt + tm - 1) / tm * bl->mr);
+        const double cols = (double)((sp.nt + tn - 1) / tn * bl->nr);
+        const double cost = rows * cols + GEMM_PACK_COST * (rows + cols);
+        if (best < 0 || cost < best) {
+            best = cost;
+            sp.tm = tm;
+            sp.tn = tn;
+        }
+    }
+    sp.threads = sp.tm * sp.tn;
+    sp.cols = (sp.nt + sp.tn - 1) / sp.tn * bl->nr;
+    return sp;
+}
+
+/* Share s (0 .. tm*tn-1): rows i0 .. i1-1, columns j0 .. j1-1 of C, whole micro-tiles. */
+static void share(const Split *sp, int s, size_t M, size_t N, const GemmBlocking *bl,
+                  size_t *i0, size_t *i1, size_t *j0, size_t *j1)
+{
+    const size_t r = (size_t)(s / sp->tn), q = (size_t)(s % sp->tn);
+    const size_t tm = (size_t)sp->tm, tn = (size_t)sp->tn;
+    *i0 = sp->mt * r / tm * bl->mr;
+    *i1 = sp->mt * (r + 1) / tm * bl->mr;
+    *j0 = sp->nt * q / tn * bl->nr;
+    *j1 = sp->nt * (q + 1) / tn * bl->nr;
+    if (*i1 > M)
+        *i1 = M;
+    if (*j1 > N)
+        *j1 = N;
+}
+
+/* ---- the blocked product, once per element type ---------------------------------------- */
+
+#define T double
+#define SFX(name) name##_f64
+#define REF gemm_f64_ref
+#define CFG_T CfgF64
+#include "kernels/gemm_driver.h"
+#undef T
+#undef SFX
+#undef REF
+#undef CFG_T
+
+#define T float
+#define SFX(name) name##_f32
+#define REF gemm_f32_ref
+#define CFG_T CfgF32
+#include "kernels/gemm_driver.h"
+#undef T
+#undef SFX
+#undef REF
+#undef CFG_T
 
 void gemm_f64(GemmTrans ta, GemmTrans tb, size_t M, size_t N, size_t K, const double *A,
               size_t lda, const double *B, size_t ldb, double *C, size_t ldc, int accumulate)
 {
-    gemm_f64_ref(ta, tb, M, N, K, A, lda, B, ldb, C, ldc, accumulate);
+    product_f64(ta, tb, M, N, K, A, lda, B, ldb, C, ldc, accumulate);
 }
 
 void gemm_f32(GemmTrans ta, GemmTrans tb, size_t M, size_t N, size_t K, const float *A,
               size_t lda, const float *B, size_t ldb, float *C, size_t ldc, int accumulate)
 {
-    gemm_f32_ref(ta, tb, M, N, K, A, lda, B, ldb, C, ldc, accumulate);
+    product_f32(ta, tb, M, N, K, A, lda, B, ldb, C, ldc, accumulate);
 }

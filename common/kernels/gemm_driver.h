@@ -1,0 +1,165 @@
+/* gemm_driver.h - the blocked product for one element type, included twice by gemm.c:
+ * once with T = double (names ending _f64), once with T = float (_f32). gemm.c's opening
+ * comment explains the blocking; this file is its loops.
+ *
+ * Expects: T, SFX(name) (appends _f64 / _f32), REF (the reference), CFG_T (the blocking
+ * and kernel of the path in use).
+ */
+
+/* Pack rows i0 .. i0+m-1, columns p0 .. p0+kb-1 of op(A) into slivers of mr rows:
+ * sliver s holds, for k = 0 .. kb-1, the mr values op(A)[i0 + s*mr + i][p0 + k] at
+ * ap[s*mr*kb + k*mr + i], zero past row m (so edge tiles multiply by zeros). */
+static void SFX(pack_a)(GemmTrans ta, const T *A, size_t lda, size_t i0, size_t m, size_t p0,
+                        size_t kb, size_t mr, T *ap)
+{
+    for (size_t s = 0; s < m; s += mr, ap += mr * kb) {
+        const size_t rows = m - s < mr ? m - s : mr;
+        if (ta == GEMM_N)
+            for (size_t i = 0; i < rows; i++) {
+                const T *src = A + (i0 + s + i) * lda + p0;
+                for (size_t k = 0; k < kb; k++)
+                    ap[k * mr + i] = src[k];
+            }
+        else
+            for (size_t k = 0; k < kb; k++) {
+                const T *src = A + (p0 + k) * lda + i0 + s;
+                for (size_t i = 0; i < rows; i++)
+                    ap[k * mr + i] = src[i];
+            }
+        for (size_t i = rows; i < mr; i++)
+            for (size_t k = 0; k < kb; k++)
+                ap[k * mr + i] = 0;
+    }
+}
+
+/* Pack rows p0 .. p0+kb-1, columns j0 .. j0+n-1 of op(B) into slivers of nr columns:
+ * sliver s holds, for k = 0 .. kb-1, the nr values op(B)[p0 + k][j0 + s*nr + j] at
+ * bp[s*nr*kb + k*nr + j], zero past column n. */
+static void SFX(pack_b)(GemmTrans tb, const T *B, size_t ldb, size_t p0, size_t kb, size_t j0,
+                        size_t n, size_t nr, T *bp)
+{
+    for (size_t s = 0; s < n; s += nr, bp += nr * kb) {
+        const size_t cols = n - s < nr ? n - s : nr;
+        if (tb == GEMM_N)
+            for (size_t k = 0; k < kb; k++) {
+                const T *src = B + (p0 + k) * ldb + j0 + s;
+                for (size_t j = 0; j < cols; j++)
+                    bp[k * nr + j] = src[j];
+                for (size_t j = cols; j < nr; j++)
+                    bp[k * nr + j] = 0;
+            }
+        else {
+            for (size_t j = 0; j < cols; j++) {
+                const T *src = B + (j0 + s + j) * ldb + p0;
+                for (size_t k = 0; k < kb; k++)
+                    bp[k * nr + j] = src[k];
+            }
+            for (size_t k = 0; k < kb; k++)
+                for (size_t j = cols; j < nr; j++)
+                    bp[k * nr + j] = 0;
+        }
+    }
+}
+
+/* One thread's share: rows i0 .. i1-1 and columns j0 .. j1-1 of C, all of K, with packing
+ * buffers ap (mc x kc) and bp (kc x nc, or less when the share is narrower). */
+static void SFX(block)(const CFG_T *cfg, GemmTrans ta, GemmTrans tb, size_t i0, size_t i1,
+                       size_t j0, size_t j1, size_t K, const T *A, size_t lda, const T *B,
+                       size_t ldb, T *C, size_t ldc, int accumulate, T *ap, T *bp)
+{
+    const size_t mr = cfg->b.mr, nr = cfg->b.nr, mc = cfg->b.mc, kc = cfg->b.kc,
+                 nc = cfg->b.nc;
+    /* Edge tiles (fewer than mr rows or nr columns left) go through this full-size tile. */
+    _Alignas(64) T edge[GEMM_MAX_MR * GEMM_MAX_NR] = { 0 };
+
+    for (size_t jc = j0; jc < j1; jc += nc) {               /* B panel: nc columns */
+        const size_t nb = j1 - jc < nc ? j1 - jc : nc;
+        for (size_t pc = 0; pc < K; pc += kc) {             /* k = pc .. pc+kb-1, in order */
+            const size_t kb = K - pc < kc ? K - pc : kc;
+            /* After the first kc block, the partial sums stored in C are reloaded. */
+            const int load = accumulate || pc > 0;
+            SFX(pack_b)(tb, B, ldb, pc, kb, jc, nb, nr, bp);
+            for (size_t ic = i0; ic < i1; ic += mc) {       /* A block: mc rows */
+                const size_t mb = i1 - ic < mc ? i1 - ic : mc;
+                SFX(pack_a)(ta, A, lda, ic, mb, pc, kb, mr, ap);
+                for (size_t jr = 0; jr < nb; jr += nr)       /* one B sliver stays in L1 */
+                    for (size_t ir = 0; ir < mb; ir += mr) { /* while A slivers stream by */
+                        T *c = C + (ic + ir) * ldc + jc + jr;
+                        const T *a = ap + ir * kb, *b = bp + jr * kb;
+                        const size_t m = mb - ir < mr ? mb - ir : mr;
+                        const size_t n = nb - jr < nr ? nb - jr : nr;
+                        if (m == mr && n == nr) {
+                            cfg->kernel(kb, a, b, c, ldc, load);
+                            continue;
+                        }
+                        if (load)
+                            for (size_t i = 0; i < m; i++)
+                                for (size_t j = 0; j < n; j++)
+                                    edge[i * nr + j] = c[i * ldc + j];
+                        cfg->kernel(kb, a, b, edge, nr, load);
+                        for (size_t i = 0; i < m; i++)
+                            for (size_t j = 0; j < n; j++)
+                                c[i * ldc + j] = edge[i * nr + j];
+                    }
+            }
+        }
+    }
+}
+
+/* The entry point: empty cases, the thread split, buffers, then block() per share. */
+static void SFX(product)(GemmTrans ta, GemmTrans tb, size_t M, size_t N, size_t K, const T *A,
+                      size_t lda, const T *B, size_t ldb, T *C, size_t ldc, int accumulate)
+{
+    if (M == 0 || N == 0)
+        return;
+    if (K == 0) {                       /* an empty sum: C = 0, or C unchanged */
+        if (!accumulate)
+            for (size_t i = 0; i < M; i++)
+                for (size_t j = 0; j < N; j++)
+                    C[i * ldc + j] = 0;
+        return;
+    }
+    const CFG_T *cfg = SFX(config)();
+    const GemmBlocking *bl = &cfg->b;
+    Split sp = split_threads(M, N, K, bl);
+    const size_t nc_use = round_up(sp.cols < bl->nc ? sp.cols : bl->nc, bl->nr);
+    const size_t a_bytes = round_up(bl->mc, bl->mr) * bl->kc * sizeof(T);
+    const size_t b_bytes = nc_use * bl->kc * sizeof(T);
+
+    threads_used = 1;
+    if (in_parallel()) {
+        /* Called from inside someone else's parallel region: one thread, own buffers. */
+        void *ap = aligned_bytes(a_bytes), *bp = aligned_bytes(b_bytes);
+        if (ap && bp)
+            SFX(block)(cfg, ta, tb, 0, M, 0, N, K, A, lda, B, ldb, C, ldc, accumulate, ap, bp);
+        else
+            REF(ta, tb, M, N, K, A, lda, B, ldb, C, ldc, accumulate);
+        free(ap);
+        free(bp);
+        return;
+    }
+    if (pool_reserve(sp.threads, a_bytes, b_bytes) != 0) {
+        /* Out of memory for the packing buffers: the reference gives the same bits. */
+        REF(ta, tb, M, N, K, A, lda, B, ldb, C, ldc, accumulate);
+        return;
+    }
+    if (sp.threads == 1) {
+        SFX(block)(cfg, ta, tb, 0, M, 0, N, K, A, lda, B, ldb, C, ldc, accumulate, pool[0].a,
+                   pool[0].b);
+        return;
+    }
+#ifdef _OPENMP
+#pragma omp parallel num_threads(sp.threads)
+    {
+        const int id = omp_get_thread_num(), team = omp_get_num_threads();
+        if (id == 0)
+            threads_used = team;
+        for (int s = id; s < sp.tm * sp.tn; s += team) {
+            size_t i0, i1, j0, j1;
+            share(&sp, s, M, N, bl, &i0, &i1, &j0, &j1);
+            SFX(block)(cfg, ta, tb, i0, i1, j0, j1, K, A, lda, B, ldb, C, ldc, accumulate,
+                       pool[id].a, pool[id].b);
+        }
+    }
+#endif
+}
