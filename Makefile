@@ -217,7 +217,11 @@ $(BENCH_DIR)/bench_predict: $(BUILD)/obj/tests/bench/bench_predict.o $(LIBCOMMON
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-bench: check-deps $(BINS) $(BENCH_DIR)/timeit $(BENCH_DIR)/bench_predict
+$(BENCH_DIR)/bench_deep_convnet: $(BUILD)/obj/tests/bench/bench_deep_convnet.o $(LIBCOMMON)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+bench: check-deps $(BINS) $(BENCH_DIR)/timeit $(BENCH_DIR)/bench_predict $(BENCH_DIR)/bench_deep_convnet
 	CC=$(CC) tests/bench/run.sh $(BUILD)
 
 clean:

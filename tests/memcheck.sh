@@ -6,7 +6,8 @@
 # Long runs are kept short: the MNIST chapters read a small copy of data/mnist (the first
 # 100 training and 100 test images, header counts rewritten); ch04_two_layer_net trains
 # for 3 iterations, runs its gradient check, and one step of numerical training. ch03_mnist needs the book's weights (data/sample_weight.pkl or
-# ../shared/data/sample_weight.pkl) and is skipped with a message without them.
+# ../shared/data/sample_weight.pkl) and is skipped with a message without them; so do the
+# chapter 8 inference programs without DeepConvNet weights (ch08_train_deepnet: 2 iterations).
 # Every block still allocated at exit counts as a leak (--errors-for-leak-kinds=all), except
 # the OpenMP runtime's own (tests/memcheck.supp says which).
 set -u
@@ -42,6 +43,11 @@ weights=
 for w in data/sample_weight.pkl ../shared/data/sample_weight.pkl; do
     [ -f "$w" ] && { weights=$w; break; }
 done
+deep=      # DeepConvNet weights for the chapter 8 programs: the book's, else ours
+for w in data/deep_convnet_params.pkl ../shared/data/book2016/ch08_deep_convnet_params.pkl \
+         data/weights/deep_convnet.npz; do
+    [ -f "$w" ] && { deep=$w; break; }
+done
 
 failed=0
 # check NAME ARGS...: run bin/NAME under valgrind; it must exit 0 and valgrind report nothing.
@@ -66,7 +72,7 @@ check() {
 
 for c in "$@"; do
     case $c in
-    ch03_activations|ch04_gradients|ch03_mnist|ch04_two_layer_net)
+    ch03_activations|ch04_gradients|ch03_mnist|ch04_two_layer_net|ch08_*)
         if [ $have_data = 0 ] && [ $c != ch03_activations ]; then
             echo "memcheck $c: skipped: data/mnist is missing (run \`make data\`)"
             continue
@@ -85,6 +91,16 @@ for c in "$@"; do
         check $c --iters 3 --batch 10 --data "$small" --out "$tmp/out" --save "$tmp/out/w.npz"
         check $c --gradient-check --data "$small"
         check $c --numerical --iters 1 --batch 2 --hidden 2 --data "$small" --out "$tmp/out" ;;
+    ch08_deep_convnet|ch08_misclassified_mnist|ch08_half_float_network)
+        if [ -z "$deep" ]; then
+            echo "memcheck $c: skipped: no DeepConvNet weights (data/deep_convnet_params.pkl)"
+        elif [ $c = ch08_misclassified_mnist ]; then
+            check $c --weights "$deep" --data "$small" --out "$tmp/out"
+        else
+            check $c --weights "$deep" --data "$small" --count 100
+        fi ;;
+    ch08_train_deepnet)
+        check $c --iters 2 --batch 10 --data "$small" --save "$tmp/out/deep.npz" ;;
     *)  check $c ;;
     esac
 done

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "kernels/gemm.h"
 #include "nn/functions.h"
 #include "nn/layers.h"
 #include "nn/net.h"
@@ -66,6 +67,12 @@ Test(net, params_are_named_in_order_with_the_layers_gradients)
 }
 
 /* predict = Affine2(Relu(Affine1(x))), by hand; loss = cross_entropy_error(softmax(.)) */
+/* One step of gemm.h's sum: fused when GEMM_FUSED (one rounding), as the product is. */
+static double mac(double acc, double a, double b)
+{
+    return GEMM_FUSED ? fma(a, b, acc) : acc + a * b;
+}
+
 Test(net, predict_and_loss_are_the_layers_in_order)
 {
     Random r;
@@ -81,14 +88,14 @@ Test(net, predict_and_loss_are_the_layers_in_order)
         for (size_t j = 0; j < H; j++) {
             double a = 0.0;
             for (size_t k = 0; k < D; k++)
-                a += b.x.data[i * D + k] * W1->data[k * H + j];
+                a = mac(a, b.x.data[i * D + k], W1->data[k * H + j]);
             a += b1->data[j];
             z[j] = a > 0 ? a : 0.0;
         }
         for (size_t j = 0; j < C; j++) {
             double a = 0.0;
             for (size_t k = 0; k < H; k++)
-                a += z[k] * W2->data[k * C + j];
+                a = mac(a, z[k], W2->data[k * C + j]);
             MAT_AT(&y, i, j) = a + b2->data[j];
         }
     }

@@ -1,6 +1,7 @@
 /* deep_convnet.c - see deep_convnet.h. */
 #include "nn/deep_convnet.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,27 +88,44 @@ Net *deep_convnet_new(Random *rng)
     return net;
 }
 
-/* ---- float32 / float16 inference ----------------------------------------------------- */
+/* ---- inference one image at a time: float64, float32, float16 storage ------------------ */
 
-/* Per image, on one thread: im2col columns, two activation buffers, the image as float. */
+/* Per image, on one thread: im2col columns, two activation buffers, the image itself. */
 enum {
     COL_MAX = 16 * 9 * 28 * 28,     /* the largest columns: Conv2 (C*9, OH*OW) = (144, 784) */
     ACT_MAX = 16 * 28 * 28,         /* the largest activation: Conv1/Conv2 (16, 28, 28) */
-    THREAD_FLOATS = COL_MAX + 2 * ACT_MAX + SIDE * SIDE,
+    THREAD_VALUES = COL_MAX + 2 * ACT_MAX + SIDE * SIDE,
 };
+
+#define T float
+#define SFX(name) name##_f32
+#include "nn/deep_convnet_kernels.h"
+#undef T
+#undef SFX
+#define T double
+#define SFX(name) name##_f64
+#include "nn/deep_convnet_kernels.h"
+#undef T
+#undef SFX
 
 struct DeepConvNetF {
     DeepConvNetStorage storage;
     size_t size[DEEP_CONVNET_NPARAMS];
+    const double *f64[DEEP_CONVNET_NPARAMS]; /* float64: the params' own values, in place */
     float *f32[DEEP_CONVNET_NPARAMS];   /* float32 storage */
     half *f16[DEEP_CONVNET_NPARAMS];    /* float16 storage */
     float *expanded;                    /* float16: the float32 copy used by one call */
     float *w[DEEP_CONVNET_NPARAMS];     /* the float32 values the arithmetic reads */
-    float *scratch;                     /* THREAD_FLOATS per thread */
+    void *scratch;                      /* THREAD_VALUES per thread */
     int scratch_threads;
-    float *feat, *hidden;               /* (BATCH, 1024) and (BATCH, 50) */
+    void *feat, *hidden;                /* (BATCH, 1024) and (BATCH, 50) */
     size_t param_values, work_bytes;
 };
+
+static size_t value_bytes(const DeepConvNetF *net)
+{
+    return net->storage == DEEP_CONVNET_FLOAT64 ? sizeof(double) : sizeof(float);
+}
 
 DeepConvNetF *deep_convnet_f_new(const Param *params, size_t n, DeepConvNetStorage storage,
                                  char *err)
@@ -133,7 +151,9 @@ DeepConvNetF *deep_convnet_f_new(const Param *params, size_t n, DeepConvNetStora
         }
         net->size[i] = v->size;
         net->param_values += v->size;
-        if (storage == DEEP_CONVNET_FLOAT32) {              /* param.astype(np.float32) */
+        if (storage == DEEP_CONVNET_FLOAT64) {              /* read in place */
+            net->f64[i] = v->data;
+        } else if (storage == DEEP_CONVNET_FLOAT32) {       /* param.astype(np.float32) */
             net->f32[i] = xcalloc(v->size, sizeof(float));
             for (size_t k = 0; k < v->size; k++)
                 net->f32[i][k] = (float)v->data[k];
@@ -163,8 +183,8 @@ void deep_convnet_f_free(DeepConvNetF *net)
 
 size_t deep_convnet_f_param_bytes(const DeepConvNetF *net)
 {
-    return net->param_values * (net->storage == DEEP_CONVNET_FLOAT32 ? sizeof(float)
-                                                                     : sizeof(half));
+    return net->param_values *
+           (net->storage == DEEP_CONVNET_FLOAT16 ? sizeof(half) : value_bytes(net));
 }
 
 size_t deep_convnet_f_work_bytes(const DeepConvNetF *net)
@@ -175,161 +195,88 @@ size_t deep_convnet_f_work_bytes(const DeepConvNetF *net)
 /* Scratch for this many threads, the batch buffers, and float16's expanded weights. */
 static void prepare(DeepConvNetF *net, int threads)
 {
+    const size_t vb = value_bytes(net);
     if (net->scratch_threads < threads) {
         free(net->scratch);
-        net->scratch = xcalloc((size_t)threads * THREAD_FLOATS, sizeof(float));
+        net->scratch = xcalloc((size_t)threads * THREAD_VALUES, vb);
         net->scratch_threads = threads;
     }
     if (!net->feat) {
-        net->feat = xcalloc((size_t)DEEP_CONVNET_F_BATCH * FEATURES, sizeof(float));
-        net->hidden = xcalloc((size_t)DEEP_CONVNET_F_BATCH * HIDDEN, sizeof(float));
+        net->feat = xcalloc((size_t)DEEP_CONVNET_F_BATCH * FEATURES, vb);
+        net->hidden = xcalloc((size_t)DEEP_CONVNET_F_BATCH * HIDDEN, vb);
     }
-    size_t bytes = ((size_t)net->scratch_threads * THREAD_FLOATS +
-                    (size_t)DEEP_CONVNET_F_BATCH * (FEATURES + HIDDEN)) * sizeof(float);
+    size_t bytes = ((size_t)net->scratch_threads * THREAD_VALUES +
+                    (size_t)DEEP_CONVNET_F_BATCH * (FEATURES + HIDDEN)) * vb;
     if (net->storage == DEEP_CONVNET_FLOAT16) {
         if (!net->expanded)
             net->expanded = xcalloc(net->param_values, sizeof(float));
         bytes += net->param_values * sizeof(float);
+        float *at = net->expanded;      /* exact: every half is a float */
+        for (size_t i = 0; i < DEEP_CONVNET_NPARAMS; i++) {
+            half_to_floats(at, net->f16[i], net->size[i]);
+            net->w[i] = at;
+            at += net->size[i];
+        }
     }
     if (bytes > net->work_bytes)
         net->work_bytes = bytes;
 }
 
-/* float16 weights to the float32 copy the arithmetic reads (exact: every half is a float). */
-static void expand_weights(DeepConvNetF *net)
+/* Where image i of the batch comes from. */
+typedef struct {
+    const float *xf;
+    const half *xh;
+    const double *xd;
+} Images;
+
+static const float *image_f32(void *ctx, size_t i, float *spare)
 {
-    float *at = net->expanded;
-    for (size_t i = 0; i < DEEP_CONVNET_NPARAMS; i++) {
-        half_to_floats(at, net->f16[i], net->size[i]);
-        net->w[i] = at;
-        at += net->size[i];
-    }
+    const Images *im = ctx;
+    if (im->xf)
+        return im->xf + i * SIDE * SIDE;
+    half_to_floats(spare, im->xh + i * SIDE * SIDE, SIDE * SIDE);   /* a float16 image */
+    return spare;
 }
 
-/* Convolution (3x3, stride 1, pad) then Relu on one image x (C, H, W) -> out (FN, OH, OW):
- * col (C*9, OH*OW) holds im2col's columns transposed, row (c, ky, kx), column (oy, ox), so
- * out = W (FN, C*9) . col is already in (FN, OH, OW) order; then + b and max(0, .). */
-static void conv_relu(float *out, const float *x, size_t C, size_t H, size_t W, const float *Wt,
-                      const float *b, size_t FN, size_t pad, float *col, size_t *OH, size_t *OW)
+static const double *image_f64(void *ctx, size_t i, double *spare)
 {
-    const size_t oh = H + 2 * pad - FILTER + 1, ow = W + 2 * pad - FILTER + 1, n = oh * ow;
-    for (size_t c = 0; c < C; c++)
-        for (size_t ky = 0; ky < FILTER; ky++)
-            for (size_t kx = 0; kx < FILTER; kx++) {
-                float *row = col + ((c * FILTER + ky) * FILTER + kx) * n;
-                for (size_t oy = 0; oy < oh; oy++) {
-                    const size_t iy = oy + ky;                  /* + pad in padded coordinates */
-                    for (size_t ox = 0; ox < ow; ox++) {
-                        const size_t ix = ox + kx;
-                        row[oy * ow + ox] = iy < pad || iy >= H + pad || ix < pad || ix >= W + pad
-                                                ? 0.0f
-                                                : x[(c * H + iy - pad) * W + ix - pad];
-                    }
-                }
-            }
-    gemm_f32(GEMM_N, GEMM_N, FN, n, C * FILTER * FILTER, Wt, C * FILTER * FILTER, col, n, out, n,
-             0);
-    for (size_t f = 0; f < FN; f++)
-        for (size_t p = 0; p < n; p++) {
-            const float v = out[f * n + p] + b[f];
-            out[f * n + p] = v > 0.0f ? v : 0.0f;
-        }
-    *OH = oh;
-    *OW = ow;
+    (void)spare;
+    return ((const Images *)ctx)->xd + i * SIDE * SIDE;
 }
 
-/* Pooling 2x2, stride 2: x (C, H, W) -> out (C, H/2, W/2), the max of each window. */
-static void pool(float *out, const float *x, size_t C, size_t H, size_t W)
-{
-    const size_t oh = H / 2, ow = W / 2;
-    for (size_t c = 0; c < C; c++)
-        for (size_t oy = 0; oy < oh; oy++)
-            for (size_t ox = 0; ox < ow; ox++) {
-                const float *p = x + (c * H + 2 * oy) * W + 2 * ox;
-                float m = p[0];
-                m = p[1] > m ? p[1] : m;
-                m = p[W] > m ? p[W] : m;
-                m = p[W + 1] > m ? p[W + 1] : m;
-                out[(c * oh + oy) * ow + ox] = m;
-            }
-}
-
-/* The six convolutions and three poolings of one image (1, 28, 28) -> feat (1024). */
-static void image_features(const DeepConvNetF *net, float *feat, const float *x, float *scratch)
-{
-    float *col = scratch, *a = col + COL_MAX, *b = a + ACT_MAX;
-    const float *in = x;
-    size_t C = 1, H = SIDE, W = SIDE;
-    for (size_t c = 0; c < NCONV; c++) {
-        size_t OH, OW;
-        conv_relu(a, in, C, H, W, net->w[2 * c], net->w[2 * c + 1], filter_num[c], conv_pad[c],
-                  col, &OH, &OW);
-        C = filter_num[c], H = OH, W = OW;
-        if (c % 2 == 1) {
-            pool(c == NCONV - 1 ? feat : b, a, C, H, W);
-            H /= 2, W /= 2;
-            in = b;
-        } else {                    /* the next convolution reads a; write into b */
-            float *t = a;
-            a = b, b = t;
-            in = b;
-        }
-    }
-}
-
-/* Affine x (n, D) . W (D, M) + b, then Relu when relu, then Dropout's test-time
- * x * (1 - 0.5). */
-static void affine(float *out, const float *x, size_t n, size_t D, size_t M, const float *W,
-                   const float *b, int relu)
-{
-    gemm_f32(GEMM_N, GEMM_N, n, M, D, x, D, W, M, out, M, 0);
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j < M; j++) {
-            float v = out[i * M + j] + b[j];
-            if (relu)
-                v = v > 0.0f ? v : 0.0f;
-            out[i * M + j] = v * (1.0f - 0.5f);
-        }
-}
-
-static void predict(DeepConvNetF *net, float *y, const float *xf, const half *xh, size_t n)
+static void predict(DeepConvNetF *net, void *y, Images im, size_t n)
 {
     const int threads = parallel_threads();
     prepare(net, threads);
-    if (net->storage == DEEP_CONVNET_FLOAT16)
-        expand_weights(net);
-    const size_t item = SIDE * SIDE;
     for (size_t first = 0; first < n; first += DEEP_CONVNET_F_BATCH) {
         const size_t nb = n - first < DEEP_CONVNET_F_BATCH ? n - first : DEEP_CONVNET_F_BATCH;
-        /* Each image on one thread, start to end: the same bits for any number of threads. */
-#ifdef _OPENMP
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
-#endif
-        for (long i = 0; i < (long)nb; i++) {
-#ifdef _OPENMP
-            float *scratch = net->scratch + (size_t)omp_get_thread_num() * THREAD_FLOATS;
-#else
-            float *scratch = net->scratch;
-#endif
-            const float *x = xf ? xf + (first + (size_t)i) * item : NULL;
-            if (!x) {                               /* a float16 image, read as float32 */
-                float *img = scratch + COL_MAX + 2 * ACT_MAX;
-                half_to_floats(img, xh + (first + (size_t)i) * item, item);
-                x = img;
-            }
-            image_features(net, net->feat + (size_t)i * FEATURES, x, scratch);
-        }
-        affine(net->hidden, net->feat, nb, FEATURES, HIDDEN, net->w[12], net->w[13], 1);
-        affine(y + first * OUTPUT, net->hidden, nb, HIDDEN, OUTPUT, net->w[14], net->w[15], 0);
+        const size_t skip = first * SIDE * SIDE;
+        Images batch = { im.xf ? im.xf + skip : NULL, im.xh ? im.xh + skip : NULL,
+                         im.xd ? im.xd + skip : NULL };
+        if (net->storage == DEEP_CONVNET_FLOAT64)
+            predict_batch_f64(net->f64, (double *)y + first * OUTPUT, nb, net->scratch,
+                              THREAD_VALUES, net->feat, net->hidden, threads, image_f64, &batch);
+        else
+            predict_batch_f32((const float *const *)net->w, (float *)y + first * OUTPUT, nb,
+                              net->scratch, THREAD_VALUES, net->feat, net->hidden, threads,
+                              image_f32, &batch);
     }
 }
 
 void deep_convnet_f_predict(DeepConvNetF *net, float *y, const float *x, size_t n)
 {
-    predict(net, y, x, NULL, n);
+    assert(net->storage != DEEP_CONVNET_FLOAT64 && "deep_convnet_f_predict: a float32 net");
+    predict(net, y, (Images){ x, NULL, NULL }, n);
 }
 
 void deep_convnet_f_predict_half(DeepConvNetF *net, float *y, const half *x, size_t n)
 {
-    predict(net, y, NULL, x, n);
+    assert(net->storage != DEEP_CONVNET_FLOAT64 && "deep_convnet_f_predict_half: a float32 net");
+    predict(net, y, (Images){ NULL, x, NULL }, n);
+}
+
+void deep_convnet_f_predict_f64(DeepConvNetF *net, double *y, const double *x, size_t n)
+{
+    assert(net->storage == DEEP_CONVNET_FLOAT64 && "deep_convnet_f_predict_f64: a float64 net");
+    predict(net, y, (Images){ NULL, NULL, x }, n);
 }

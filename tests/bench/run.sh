@@ -74,3 +74,24 @@ if [ -n "$py" ]; then
     echo "NumPy $np_line"
     echo "ratio: C is $(ratio "$np_train" "$c_train")x faster"
 fi
+
+echo
+echo "== ch08 DeepConvNet (book 8.1): inference on the 10,000 test images (batches of 100) and one"
+echo "   training iteration (batch 100: gradient, Adam update, loss), median of ${DEEP_ITERS:=5}"
+deep_weights=${DEEP_WEIGHTS:-../shared/data/book2016/ch08_deep_convnet_params.pkl}
+[ -f "$deep_weights" ] || deep_weights=""      # the speed does not depend on the weights
+c_line=$("$build/bench/bench_deep_convnet" "$mnist" "$deep_weights" "$DEEP_ITERS")
+echo "$c_line" | sed 's/^/C     /'
+if [ -z "$py" ]; then
+    echo "NumPy: skipped (no NumPy)"
+elif [ -z "${BOOK:-}" ] || [ ! -f "${BOOK:-}/ch08/deep_convnet.py" ]; then
+    echo "NumPy: skipped: set BOOK=path to a clone of github.com/oreilly-japan/deep-learning-from-scratch"
+else
+    np_line=$(numpy tests/bench/deep_convnet_numpy.py "$BOOK" "$mnist" "$deep_weights" 3)
+    echo "$np_line" | sed 's/^/NumPy /'
+    np_inf=$(echo "$np_line" | field inference_seconds)
+    echo "ratio: inference: C is $(ratio "$np_inf" "$(echo "$c_line" | field inference_seconds)")x faster (float64, the Net's layers),"\
+         "$(ratio "$np_inf" "$(echo "$c_line" | field inference_fast_seconds)")x (float64 fast path),"\
+         "$(ratio "$np_inf" "$(echo "$c_line" | field inference_f32_seconds)")x (float32);"\
+         "training iteration: $(ratio "$(echo "$np_line" | field train_iter_seconds)" "$(echo "$c_line" | field train_iter_seconds)")x faster"
+fi
