@@ -18,7 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "formats/mnist_tensor.h"
+#include "formats/mnist_batch.h"
 #include "formats/weights.h"
 #include "kernels/parallel.h"
 #include "nn/deep_convnet.h"
@@ -54,7 +54,7 @@ static void test_batch(Tensor *x, size_t *t, size_t n)
     char err[ERR_LEN];
     MnistBytes test;
     cr_assert_eq(load_mnist_bytes(MNIST_DIR, MNIST_TEST, &test, err), 0, "%s", err);
-    mnist_images_nchw(x, &test, 0, NULL, n);
+    mnist_batch(x, &test, 0, NULL, n, 0, 1);
     for (size_t i = 0; i < n; i++)
         t[i] = test.labels[i];
     mnist_bytes_free(&test);

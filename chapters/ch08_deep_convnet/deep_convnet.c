@@ -16,14 +16,14 @@
  * caches; the same bits as the Net's layers, tested); --layers runs the Net layer by layer.
  * Run: build/bin/ch08_deep_convnet [--weights FILE] [--count N] [--batch N] [--threads N]
  *        [--layers] [--data DIR]
- * Uses: nn/deep_convnet.h (nn/net.h, layers.h), formats/weights.h, formats/mnist_tensor.h,
+ * Uses: nn/deep_convnet.h (nn/net.h, layers.h), formats/weights.h, formats/mnist_batch.h,
  *       numpy/npprint.h, kernels/parallel.h, sys/cli.h
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
-#include "formats/mnist_tensor.h"
+#include "formats/mnist_batch.h"
 #include "formats/weights.h"
 #include "kernels/parallel.h"
 #include "nn/deep_convnet.h"
@@ -64,7 +64,7 @@ static size_t count_correct(Net *network, DeepConvNetF *fast, const MnistBytes *
     size_t acc = 0;
     for (size_t i = 0; i < count; i += batch_size) {
         const size_t n = count - i < batch_size ? count - i : batch_size;
-        mnist_images_nchw(&tx, test, i, NULL, n);           /* tx = x[i*batch_size:...] */
+        mnist_batch(&tx, test, i, NULL, n, 0, 1);           /* tx = x[i*batch_size:...] */
         const Tensor *y = &scores;
         if (fast) {
             tensor_reshape(&scores, TENSOR_SHAPE2(n, 10));

@@ -23,14 +23,14 @@
  * Weights as ch08_deep_convnet: --weights FILE, else data/deep_convnet_params.pkl, else
  * data/weights/deep_convnet.npz, else a hint and exit 77.
  * Run: build/bin/ch08_half_float_network [--weights FILE] [--count N] [--threads N] [--data DIR]
- * Uses: nn/deep_convnet.h, numpy/half.h, formats/weights.h, formats/mnist_tensor.h,
+ * Uses: nn/deep_convnet.h, numpy/half.h, formats/weights.h, formats/mnist_batch.h,
  *       sys/progress.h (the clock), numpy/npprint.h, sys/cli.h
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
-#include "formats/mnist_tensor.h"
+#include "formats/mnist_batch.h"
 #include "formats/weights.h"
 #include "kernels/parallel.h"
 #include "nn/deep_convnet.h"
@@ -171,7 +171,7 @@ int main(int argc, char **argv)
         param_values += net_params(network)[i].value->size;
 
     Tensor x_test = { 0 };
-    mnist_images_nchw(&x_test, &test, 0, NULL, sampled);
+    mnist_batch(&x_test, &test, 0, NULL, sampled, 0, 1);
     char repr[PY_REPR_LEN];
 
     printf("caluculate accuracy (float64) ... \n");
@@ -198,7 +198,8 @@ int main(int argc, char **argv)
     /* beyond the book: the same network really stored in 16 and 32 bits */
     float *xf = xcalloc(sampled * item, sizeof *xf), *y = xcalloc(sampled * 10, sizeof *y);
     half *xh = xcalloc(sampled * item, sizeof *xh);
-    mnist_images_nchw_f32(xf, &test, 0, NULL, sampled);
+    for (size_t i = 0; i < sampled * item; i++)                 /* the float32 x_test */
+        xf[i] = (float)mnist_pixel_float32(test.pixels[i]);
     half_from_floats(xh, xf, sampled * item);               /* x_test.astype(np.float16) */
     t0 = progress_now();
     deep_convnet_f_predict_half(net16, y, xh, sampled);

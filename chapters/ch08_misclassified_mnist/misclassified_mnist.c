@@ -19,7 +19,7 @@
  * predict is DeepConvNetF's float64 path (the Net's bits), or with --layers the Net's layers.
  * Run: build/bin/ch08_misclassified_mnist [--weights FILE] [--threads N] [--layers] [--data DIR]
  *        [--out DIR]
- * Uses: nn/deep_convnet.h, formats/weights.h, formats/mnist_tensor.h, formats/datafile.h,
+ * Uses: nn/deep_convnet.h, formats/weights.h, formats/mnist_batch.h, formats/datafile.h,
  *       sys/atomic.h, numpy/npprint.h, sys/cli.h
  */
 #include <stdio.h>
@@ -28,7 +28,7 @@
 #include <sys/stat.h>
 
 #include "formats/datafile.h"
-#include "formats/mnist_tensor.h"
+#include "formats/mnist_batch.h"
 #include "formats/weights.h"
 #include "kernels/parallel.h"
 #include "nn/deep_convnet.h"
@@ -67,7 +67,7 @@ static void classify(Net *network, DeepConvNetF *fast, const MnistBytes *test,
 {
     Tensor tx = { 0 }, scores = { 0 };
     for (size_t i = 0; i + batch_size <= test->count; i += batch_size) {
-        mnist_images_nchw(&tx, test, i, NULL, batch_size);
+        mnist_batch(&tx, test, i, NULL, batch_size, 0, 1);
         const Tensor *y = &scores;
         if (fast) {
             tensor_reshape(&scores, TENSOR_SHAPE2(batch_size, 10));

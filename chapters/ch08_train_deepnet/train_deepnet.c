@@ -26,7 +26,7 @@
  * bytes (47 MB) and each batch is converted when drawn (the same values).
  * Run: build/bin/ch08_train_deepnet [--epochs N] [--iters N] [--batch N] [--lr X] [--seed N]
  *        [--threads N] [--save FILE] [--data DIR]
- * Uses: nn/deep_convnet.h (net.h), nn/optimizer.h, formats/mnist_tensor.h, formats/npz.h,
+ * Uses: nn/deep_convnet.h (net.h), nn/optimizer.h, formats/mnist_batch.h, formats/npz.h,
  *       numpy/random.h, numpy/npprint.h, sys/progress.h, sys/cli.h
  */
 #include <math.h>
@@ -34,7 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "formats/mnist_tensor.h"
+#include "formats/mnist_batch.h"
 #include "formats/npz.h"
 #include "kernels/parallel.h"
 #include "nn/deep_convnet.h"
@@ -97,7 +97,7 @@ static double accuracy(DeepConvNetF *fast, const MnistBytes *set, size_t n)
     double y[100 * 10];
     size_t acc = 0;
     for (size_t i = 0; i + batch_size <= n; i += batch_size) {
-        mnist_images_nchw(&tx, set, i, NULL, batch_size);
+        mnist_batch(&tx, set, i, NULL, batch_size, 0, 1);
         deep_convnet_f_predict_f64(fast, y, tx.data, batch_size);
         for (size_t r = 0; r < batch_size; r++) {
             size_t best = 0;
@@ -176,7 +176,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < iters; i++) {            /* trainer.train(): train_step() ... */
         const double t0 = progress_now();
         random_choice(&rng, train_size, batch_mask, batch_size);
-        mnist_images_nchw(&x_batch, &train, 0, batch_mask, batch_size);  /* x_train[mask] */
+        mnist_batch(&x_batch, &train, 0, batch_mask, batch_size, 0, 1);  /* x_train[mask] */
         for (size_t k = 0; k < batch_size; k++)
             t_batch[k] = train.labels[batch_mask[k]];
         net_gradient(network, &x_batch, t_batch);

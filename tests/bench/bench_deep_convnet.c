@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "formats/mnist_tensor.h"
+#include "formats/mnist_batch.h"
 #include "formats/weights.h"
 #include "nn/deep_convnet.h"
 #include "nn/optimizer.h"
@@ -66,7 +66,7 @@ int main(int argc, char **argv)
     size_t right = 0;
     double t0 = progress_now();
     for (size_t i = 0; i < 10000; i += 100) {
-        mnist_images_nchw(&x, &test, i, NULL, 100);
+        mnist_batch(&x, &test, i, NULL, 100, 0, 1);
         const Tensor *y = net_predict(net, &x, 0);
         for (size_t r = 0; r < 100; r++) {
             size_t best = 0;
@@ -88,7 +88,7 @@ int main(int argc, char **argv)
     right = 0;
     t0 = progress_now();
     for (size_t i = 0; i < 10000; i += 100) {
-        mnist_images_nchw(&x, &test, i, NULL, 100);
+        mnist_batch(&x, &test, i, NULL, 100, 0, 1);
         deep_convnet_f_predict_f64(fd, yd, x.data, 100);
         for (size_t r = 0; r < 100; r++) {
             size_t best = 0;
@@ -104,7 +104,8 @@ int main(int argc, char **argv)
 
     /* inference, float32 */
     float *xf = xcalloc(10000 * 784, sizeof *xf), *yf = xcalloc(10000 * 10, sizeof *yf);
-    mnist_images_nchw_f32(xf, &test, 0, NULL, 10000);
+    for (size_t i = 0; i < 10000 * 784; i++)
+        xf[i] = (float)mnist_pixel_float32(test.pixels[i]);
     DeepConvNetF *f = deep_convnet_f_new(net_params(net), net_param_count(net),
                                          DEEP_CONVNET_FLOAT32, err);
     if (!f)
@@ -130,7 +131,7 @@ int main(int argc, char **argv)
     for (int it = 0; it < iters; it++) {
         t0 = progress_now();
         random_choice(&rng, 60000, mask, 100);
-        mnist_images_nchw(&x, &train, 0, mask, 100);
+        mnist_batch(&x, &train, 0, mask, 100, 0, 1);
         for (int k = 0; k < 100; k++)
             t[k] = train.labels[mask[k]];
         net_gradient(net, &x, t);
