@@ -135,10 +135,11 @@ run: check-deps $(BINS)
 
 # ---- figures ---------------------------------------------------------------
 
-# One stamp per chapter: its data files are stale when its program is newer.
+# One stamp per chapter: its data files are stale when its program is newer. The program
+# runs with RUNARGS_<name>, as `make run` runs it (the short schedule of a long training).
 $(PLOTDIR)/%.stamp: $(BUILD)/bin/%
 	@mkdir -p $(@D)
-	$< --out $(PLOTDIR) > /dev/null || [ $$? = 77 ]
+	$< --out $(PLOTDIR) $(RUNARGS_$*) > /dev/null || [ $$? = 77 ]
 	@touch $@
 
 define fig_rule

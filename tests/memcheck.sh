@@ -5,7 +5,8 @@
 #        non-sanitizer build such as build/bin)
 # Long runs are kept short: the MNIST chapters read a small copy of data/mnist (the first
 # 100 training and 100 test images, header counts rewritten); ch04_two_layer_net trains
-# for 3 iterations, runs its gradient check, and one step of numerical training. ch03_mnist needs the book's weights (data/sample_weight.pkl or
+# for 3 iterations, runs its gradient check, and one step of numerical training; the
+# chapter 6 trainings run a few steps or epochs. ch03_mnist needs the book's weights (data/sample_weight.pkl or
 # ../shared/data/sample_weight.pkl) and is skipped with a message without them; so do the
 # chapter 8 inference programs without DeepConvNet weights (ch08_train_deepnet: 2 iterations).
 # Every block still allocated at exit counts as a leak (--errors-for-leak-kinds=all), except
@@ -72,7 +73,9 @@ check() {
 
 for c in "$@"; do
     case $c in
-    ch03_activations|ch04_gradients|ch03_mnist|ch04_two_layer_net|ch08_*)
+    ch03_activations|ch04_gradients|ch03_mnist|ch04_two_layer_net|ch06_optimizer_compare_mnist|\
+    ch06_weight_init_compare|ch06_batch_norm_*|ch06_overfit_*|ch06_hyperparameter_optimization|\
+    ch08_*)
         if [ $have_data = 0 ] && [ $c != ch03_activations ]; then
             echo "memcheck $c: skipped: data/mnist is missing (run \`make data\`)"
             continue
@@ -91,6 +94,15 @@ for c in "$@"; do
         check $c --iters 3 --batch 10 --data "$small" --out "$tmp/out" --save "$tmp/out/w.npz"
         check $c --gradient-check --data "$small"
         check $c --numerical --iters 1 --batch 2 --hidden 2 --data "$small" --out "$tmp/out" ;;
+    # chapter 6: a few steps each on the small copy (x_train[:300] gives its 100 images)
+    ch06_weight_init_activation_histogram) check $c --scale he --activation relu --out "$tmp/out" ;;
+    ch06_optimizer_compare_mnist|ch06_weight_init_compare)
+        check $c --iters 2 --data "$small" --out "$tmp/out" ;;
+    ch06_batch_norm_gradient_check) check $c --hidden 10 --data "$small" ;;
+    ch06_batch_norm_test) check $c --epochs 2 --trials 1 --data "$small" --out "$tmp/out" ;;
+    ch06_overfit_weight_decay) check $c --epochs 2 --data "$small" --out "$tmp/out" ;;
+    ch06_overfit_dropout) check $c --epochs 2 --data "$small" --out "$tmp/out" ;;
+    ch06_hyperparameter_optimization) check $c --trials 2 --epochs 2 --data "$small" --out "$tmp/out" ;;
     ch08_deep_convnet|ch08_misclassified_mnist|ch08_half_float_network)
         if [ -z "$deep" ]; then
             echo "memcheck $c: skipped: no DeepConvNet weights (data/deep_convnet_params.pkl)"

@@ -49,6 +49,9 @@ typedef struct {
     double *train_acc_list, *test_acc_list;   /* one per epoch evaluated */
     size_t n_loss, n_acc;
     double final_test_acc;
+    /* working storage of train_step, made once: x_batch, batch_mask, t_batch */
+    Tensor x_batch;
+    size_t *batch_mask, *t_batch;
 } Trainer;
 
 /* Returns 0, or -1 with err (ERR_LEN) for an unknown optimizer name. */

@@ -75,6 +75,30 @@ if [ -n "$py" ]; then
     echo "ratio: C is $(ratio "$np_train" "$c_train")x faster"
 fi
 
+# ---- chapter 6: the book's own scripts (BOOK = a clone of the book's code) ----------------
+book=${BOOK:-/work/book/dlfs}
+echo
+if [ -z "$py" ] || [ ! -f "$book/ch06/optimizer_compare_mnist.py" ]; then
+    echo "== ch06: skipped: needs NumPy and the book's code in BOOK=$book (BOOK=DIR to point at a clone)"
+else
+    for prog in "optimizer_compare_mnist|--iters 2000|4 optimizers x 2000 iterations, 5-layer net, batch 128" \
+                "hyperparameter_optimization|--trials 100 --epochs 50|100 trials x 50 epochs, 7-layer net"; do
+        IFS='|' read -r name args what <<<"$prog"
+        echo "== ch06_$name: the book's schedule ($what), whole process (wall), one run each, seed 0"
+        t0=$(date +%s.%N)
+        "$build/bin/ch06_$name" $args --out "$build/bench" > "$build/bench/ch06_$name.c.out"
+        c=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+        echo "C     ch06_$name $args: ${c} s"
+        t0=$(date +%s.%N)
+        numpy tests/bench/book_script.py "$book" "$name.py" 0 2>/dev/null > "$build/bench/ch06_$name.numpy.out"
+        n=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+        echo "NumPy $book/ch06/$name.py (np.random.seed(0)): ${n} s"
+        same=$({ grep -vxFf "$build/bench/ch06_$name.c.out" "$build/bench/ch06_$name.numpy.out" || true; } | wc -l)
+        echo "lines NumPy prints that C does not print identically: $same of $(wc -l < "$build/bench/ch06_$name.numpy.out") (last digits of losses: summation order)"
+        echo "ratio: C is $(ratio "$n" "$c")x faster"
+    done
+fi
+
 echo
 echo "== ch08 DeepConvNet (book 8.1): inference on the 10,000 test images (batches of 100) and one"
 echo "   training iteration (batch 100: gradient, Adam update, loss), median of ${DEEP_ITERS:=5}"
@@ -84,10 +108,10 @@ c_line=$("$build/bench/bench_deep_convnet" "$mnist" "$deep_weights" "$DEEP_ITERS
 echo "$c_line" | sed 's/^/C     /'
 if [ -z "$py" ]; then
     echo "NumPy: skipped (no NumPy)"
-elif [ -z "${BOOK:-}" ] || [ ! -f "${BOOK:-}/ch08/deep_convnet.py" ]; then
-    echo "NumPy: skipped: set BOOK=path to a clone of github.com/oreilly-japan/deep-learning-from-scratch"
+elif deep_book=${BOOK:-${book:-}}; [ -z "$deep_book" ] || [ ! -f "$deep_book/ch08/deep_convnet.py" ]; then
+    echo "NumPy: skipped: the book's code is not in BOOK=$deep_book (BOOK=DIR: a clone of github.com/oreilly-japan/deep-learning-from-scratch)"
 else
-    np_line=$(numpy tests/bench/deep_convnet_numpy.py "$BOOK" "$mnist" "$deep_weights" 3)
+    np_line=$(numpy tests/bench/deep_convnet_numpy.py "$deep_book" "$mnist" "$deep_weights" 3)
     echo "$np_line" | sed 's/^/NumPy /'
     np_inf=$(echo "$np_line" | field inference_seconds)
     echo "ratio: inference: C is $(ratio "$np_inf" "$(echo "$c_line" | field inference_seconds)")x faster (float64, the Net's layers),"\
