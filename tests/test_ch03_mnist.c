@@ -93,9 +93,12 @@ Test(ch03_mnist, bad_batch_is_a_one_line_error)
         snprintf(args, sizeof args, "--batch '%s'", bad[i]);
         RunResult r = run_program("ch03_mnist", args);
         cr_expect_eq(r.status, 1, "--batch '%s' exited %d", bad[i], r.status);
-        snprintf(want, sizeof want,
-                 "ch03_mnist: --batch: '%s' is not an integer in [1, 10000] (see --help)\n",
-                 bad[i]);
+        if (*bad[i])
+            snprintf(want, sizeof want,
+                     "ch03_mnist: --batch: '%s' is not an integer in [1, 10000] (see --help)\n",
+                     bad[i]);
+        else            /* every option refuses an empty value (sys/cli.c) */
+            snprintf(want, sizeof want, "ch03_mnist: --batch: empty value (see --help)\n");
         cr_expect_str_eq(r.err, want);
         cr_expect_str_empty(r.out, "nothing printed before the option is checked");
         run_result_free(&r);

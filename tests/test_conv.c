@@ -183,6 +183,7 @@ Test(util, col2im_same_bits_as_the_books_loops)
 {
     const size_t cases[][6] = {   /* H, W, fh, fw, stride, pad */
         { 5, 5, 3, 3, 1, 0 }, { 7, 6, 3, 3, 1, 1 }, { 7, 7, 3, 2, 2, 1 }, { 6, 5, 4, 4, 1, 2 },
+        { 3, 3, 2, 2, 2, 3 },   /* pad larger than the filter: whole windows in the padding */
     };
     Random rng;
     random_seed(&rng, 2);
@@ -206,7 +207,8 @@ Test(util, col2im_same_bits_as_the_books_loops)
 /* <im2col(x), c> = <x, col2im(c)>: col2im is im2col's adjoint, for any stride and pad. */
 Test(util, col2im_is_the_adjoint_of_im2col)
 {
-    const size_t cases[][6] = { { 5, 4, 3, 2, 1, 0 }, { 6, 7, 3, 3, 2, 1 }, { 4, 4, 2, 3, 3, 2 } };
+    const size_t cases[][6] = { { 5, 4, 3, 2, 1, 0 }, { 6, 7, 3, 3, 2, 1 }, { 4, 4, 2, 3, 3, 2 },
+                                { 3, 4, 2, 2, 2, 3 } };
     Random rng;
     random_seed(&rng, 3);
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {

@@ -6,7 +6,6 @@
 #include <math.h>
 #include <string.h>
 
-#include "kernels/gemm.h"
 #include "nn/functions.h"
 #include "nn/layers.h"
 #include "nn/net.h"
@@ -67,12 +66,6 @@ Test(net, params_are_named_in_order_with_the_layers_gradients)
 }
 
 /* predict = Affine2(Relu(Affine1(x))), by hand; loss = cross_entropy_error(softmax(.)) */
-/* One step of gemm.h's sum: fused when GEMM_FUSED (one rounding), as the product is. */
-static double mac(double acc, double a, double b)
-{
-    return GEMM_FUSED ? fma(a, b, acc) : acc + a * b;
-}
-
 Test(net, predict_and_loss_are_the_layers_in_order)
 {
     Random r;
@@ -88,14 +81,14 @@ Test(net, predict_and_loss_are_the_layers_in_order)
         for (size_t j = 0; j < H; j++) {
             double a = 0.0;
             for (size_t k = 0; k < D; k++)
-                a = mac(a, b.x.data[i * D + k], W1->data[k * H + j]);
+                a = fma(b.x.data[i * D + k], W1->data[k * H + j], a);   /* GEMM_FUSED */
             a += b1->data[j];
             z[j] = a > 0 ? a : 0.0;
         }
         for (size_t j = 0; j < C; j++) {
             double a = 0.0;
             for (size_t k = 0; k < H; k++)
-                a = mac(a, z[k], W2->data[k * C + j]);
+                a = fma(z[k], W2->data[k * C + j], a);
             MAT_AT(&y, i, j) = a + b2->data[j];
         }
     }

@@ -15,6 +15,10 @@
  *        The data of figures 4-11 (loss per iteration) and 4-12 (accuracy per epoch) go to
  *        <out>/ch04_two_layer_net_loss.dat and _acc.dat (plots/fig4-11.gp, fig4-12.gp).
  * On a terminal a progress bar shows iterations per second and the time left.
+ * Checked before anything is trained: the images are 28x28, --save and --out can be
+ * written, and --hidden with --batch needs at most 1 GiB (TRAIN_MAX_BYTES) for the network,
+ * its gradient and the scratch space (with --save, at most a weight file's 4,194,304
+ * parameters), so a bad value costs a line on stderr, not an hour or the machine's memory.
  *
  * --numerical       train with network.numerical_gradient instead (the line the book leaves
  *                   commented out): seconds per iteration instead of a fraction of a ms.
@@ -51,6 +55,10 @@
 #include "numpy/random.h"
 
 #define MAX_LAYER_SIZE 10000
+/* The memory a training may take for the network, its gradient and the scratch space of a
+ * mini-batch (the MNIST data, about 150 MB as sparse rows, come on top): --hidden and
+ * --batch are refused, before anything is allocated, when they would need more. */
+#define TRAIN_MAX_BYTES ((double)(1u << 30))
 /* The book prints differences of 1e-10 and below; here W2 and b2 differ by ~1e-7 because the
  * loss takes log(y + 1e-7), a term the backward pass (y - t) / batch_num leaves out. A wrong
  * backward pass differs by 1e-4 and more. */
@@ -86,6 +94,12 @@ static void load_split(const char *dir, MnistSplit split, SparseRows *x, size_t 
     MnistBytes set;
     if (load_mnist_bytes(dir, split, &set, err) != 0)
         die("%s", err);
+    if (set.rows != 28 || set.cols != 28) {
+        const size_t rows = set.rows, cols = set.cols;
+        mnist_bytes_free(&set);
+        die("%s: the images are %zux%zu, the network needs 28x28 (784 inputs, as MNIST)", dir,
+            rows, cols);
+    }
     /* normalize=True, a thousand images at a time: the dense doubles of the whole training
      * set (376 MB) are never made, only its non-zero pixels are kept */
     Matrix chunk = matrix_new(1000, set.rows * set.cols);
@@ -220,6 +234,32 @@ static Settings parse_settings(int argc, char **argv, const char *data, const ch
     return s;
 }
 
+/* --hidden and --batch: the memory network_init, network_zeros_like and network_work_new
+ * will take, counted before they allocate it (the book's sizes take a few MB). */
+static void check_training_memory(const Settings *s)
+{
+    char hidden[NETWORK_MAX_LAYERS * 8 + 1] = "";
+    for (size_t i = 1; i + 1 < s->nsizes; i++)
+        snprintf(hidden + strlen(hidden), sizeof hidden - strlen(hidden), "%s%zu",
+                 i > 1 ? "," : "", s->sizes[i]);
+    double params = 0, activations = 0, widest = 0;
+    for (size_t i = 0; i + 1 < s->nsizes; i++) {
+        params += (double)s->sizes[i] * (double)s->sizes[i + 1] + (double)s->sizes[i + 1];
+        activations += (double)s->sizes[i + 1];
+        widest = fmax(widest, (double)s->sizes[i + 1]);
+    }
+    const double rows = (double)s->batch_size;
+    const double bytes = 8 * (2 * params + rows * (activations + 2 * widest) +
+                              widest * fmax(rows, widest));
+    if (bytes > TRAIN_MAX_BYTES)
+        die("--hidden: '%s' with --batch %zu needs %.0f MiB for the parameters, gradients and "
+            "scratch space, more than the %.0f MiB bound", hidden, s->batch_size,
+            ceil(bytes / (1 << 20)), TRAIN_MAX_BYTES / (1 << 20));
+    if (s->save && params > (double)ARRAYS_MAX_VALUES)
+        die("--hidden: '%s' has %.0f parameters, more than the %zu a weight file may hold "
+            "(--save)", hidden, params, ARRAYS_MAX_VALUES);
+}
+
 /* train_neuralnet.py: the book's loop, on network, with the batches drawn from rng. */
 static void train(Network *network, const Settings *s, const SparseRows *x_train,
                   const size_t *t_train, const SparseRows *x_test, const size_t *t_test,
@@ -288,8 +328,15 @@ int main(int argc, char **argv)
     char *default_data = project_path("data/mnist"), *default_out = project_path("build/plots");
     const Settings s = parse_settings(argc, argv, default_data, default_out);
     char err[ERR_LEN];
+    check_training_memory(&s);
     if (s.save && atomic_probe(s.save, err) != 0)    /* fail now, not after the training */
         die("%s", err);
+    if (!s.gradient_check) {                        /* the figure data too */
+        char *probe = path_join(s.out, "ch04_two_layer_net_loss.dat");
+        if (make_dirs(s.out, err) != 0 || atomic_probe(probe, err) != 0)
+            die("%s", err);
+        free(probe);
+    }
 
     /* (x_train, t_train), (x_test, t_test) = load_mnist(normalize=True) */
     SparseRows x_train = { 0 }, x_test = { 0 };

@@ -7,6 +7,7 @@
  * many images as there are labels before any pixel memory is allocated.
  */
 #include "formats/mnist.h"
+#include "formats/bytes.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -208,6 +209,8 @@ static const char *gz_problem(gzFile f, const char *path, int eof_counts)
     const size_t n = strlen(path);
     if (strncmp(msg, path, n) == 0 && msg[n] == ':' && msg[n + 1] == ' ')
         msg += n + 2;
+    else if (strncmp(msg, "<fd:", 4) == 0 && strstr(msg, ">: "))   /* gzdopen's name */
+        msg = strstr(msg, ">: ") + 3;
     return msg;
 }
 
@@ -232,11 +235,19 @@ static int read_idx(const char *path, const IdxKind *k, size_t expect_count,
 {
     *out = NULL;
     *out_len = 0;
+    if (access(path, F_OK) != 0)
+        return set_error(err, "%s: %s (run `make data`)", path, strerror(errno));
+    /* a FIFO, a device or a directory is refused, never opened (a FIFO would block) */
+    const int fd = open_regular_file(path, "an IDX file (run `make data`)", err);
+    if (fd < 0)
+        return -1;
     errno = 0;
-    gzFile f = gzopen(path, "rb");
-    if (!f)
+    gzFile f = gzdopen(fd, "rb");
+    if (!f) {
+        close(fd);
         return set_error(err, "%s: %s (run `make data`)", path,
                          errno ? strerror(errno) : "cannot open");
+    }
     unsigned char head[16], *buf = NULL;
     IdxHeader h;
     int n = gzread(f, head, (unsigned)k->header);

@@ -14,7 +14,11 @@
  * pixels, a file holding exactly what its header claims (no more, no less), as many labels
  * as images, labels 0..9. The data are read in growing chunks, so memory follows what the
  * file really holds, never what its header claims. Errors go to err (ERR_LEN) as one line
- * naming the file; nothing is printed and nothing exits.
+ * naming the file; nothing is printed and nothing exits. Only regular files are read: a FIFO,
+ * a device or a directory is refused by name ("is a FIFO, not an IDX file"), never opened.
+ * Memory bound: a reader holds at most twice the bytes it has read and checked against the
+ * header (the buffer doubles from 1 MiB), never more than the header's size, at most
+ * MNIST_MAX_BYTES + 16 bytes per file.
  * Ownership: a loaded MnistSet owns x and t; free it with mnist_free.
  */
 #ifndef DLFS_MNIST_H

@@ -11,7 +11,16 @@
  * values. Errors come back as one line naming the file and the problem, e.g.
  * "w.npz: entry W2.npy: CRC mismatch (directory says 0x1a2b3c4d, data has 0x...)".
  *
- * Writing produces float64 .npy 1.0 entries byte-identical to NumPy 1.24's np.save,
+ * Memory bound: the reader never holds more than what it has checked. It reads the file
+ * piece by piece: the tail (at most 64 KiB, for the end-of-central-directory record), the
+ * central directory (at most NPZ_MAX_DIRECTORY), then the first bytes of every entry (at
+ * most 10 KiB inflated, the .npy header), so every name and shape, their total against
+ * ARRAYS_MAX_VALUES and the caller's ArrayCheck are known before any entry is inflated.
+ * Then one entry at a time: its .npy bytes (declared and checked: at most NPZ_MAX_BYTES)
+ * and the arrays accepted (at most ARRAYS_MAX_VALUES values, 32 MiB as doubles). A zip bomb
+ * whose shapes don't chain costs a few kilobytes; a 1.5 GB file without an end record, 64 KiB.
+ *
+ * Writing produces float64 .npy 1.0 entries (at most ARRAYS_MAX_VALUES values in all) byte-identical to NumPy 1.24's np.save,
  * inside a plain ZIP (no zip64 needed below NPZ_MAX_BYTES), stored like np.savez or
  * deflated like np.savez_compressed; np.load reads it back exactly. The file is
  * written beside path and renamed into place (atomic.h), so an interrupted run
@@ -22,15 +31,29 @@
 
 #include <stddef.h>
 
+#include "formats/bytes.h"
 #include "numpy/arrays.h"
 #include "sys/checked.h"
 
-#define NPZ_MAX_BYTES  (1UL << 30)   /* .npy bytes per file, all entries together: 1 GiB */
-#define NPZ_MAX_ARRAYS 4096          /* entries per file */
+/* .npy bytes per file, all entries together: the values (ARRAYS_MAX_VALUES float64) and
+ * 8 MiB of headers */
+#define NPZ_MAX_BYTES     (ARRAYS_MAX_VALUES * 8 + ((size_t)8 << 20))
+#define NPZ_MAX_ARRAYS    4096          /* entries per file */
+#define NPZ_MAX_DIRECTORY (4 << 20)     /* central directory bytes (np.savez: ~100 per entry) */
 
 /* Read the .npz at path into out, which must be an empty list ({0}). Returns 0, or -1
  * with err set and out left empty. On success the caller frees out with arraylist_free. */
 int npz_load(const char *path, ArrayList *out, char err[ERR_LEN]);
+
+/* The same from any source (bytes.h), calling check (when not NULL) with every entry's name
+ * and shape, read from the .npy headers, before any entry is inflated or converted. */
+int npz_read_checked(const ByteSource *src, ArrayCheck check, void *ctx, ArrayList *out,
+                     char err[ERR_LEN]);
+
+/* The names and shapes of the .npz at path, from its .npy headers only (a few hundred bytes
+ * per entry; nothing is inflated beyond them). *infos (free()) gets *count of them. Returns 0,
+ * or -1 with err set and *infos NULL. */
+int npz_list(const char *path, ArrayInfo **infos, size_t *count, char err[ERR_LEN]);
 
 /* The same from len bytes in memory (for tests and fuzzing); name_for_errors starts
  * every message. buf is only read and may be freed afterwards. */

@@ -21,17 +21,24 @@
  * so every error path frees everything in one place. Strings and bytes point
  * into the input buffer (only _codecs.encode makes new bytes); the arrays are
  * converted to double at the end, once the whole stream has been checked.
+ *
+ * A file is read as the machine asks for bytes: the buffer starts at 64 KiB and grows (to
+ * twice its size, or to what a length field already checked against the file and the bound
+ * asks for) only when an opcode needs bytes beyond it; the machine then starts again from
+ * byte 0 on the longer buffer (it never holds pointers into a buffer that moved). An opcode
+ * it refuses at byte 2 of an 800 MB file costs 64 KiB.
  */
 #include "formats/pickle.h"
 
 #include <assert.h>
-#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "formats/bytes.h"
 
 /* Limits far above the book's file (about 50 objects, a stack of 10, 3 MARKs open). */
 #define MAX_OBJECTS    ((size_t)1 << 18) /* values created */
@@ -102,7 +109,9 @@ struct Value {
 
 typedef struct {
     const unsigned char *buf;
-    size_t len, pos;
+    size_t len, pos;     /* len bytes of the stream are in buf */
+    size_t total;        /* the stream's length (the file's size) */
+    size_t want;         /* when not 0: run again with the stream's first `want` bytes */
     size_t op_at;        /* where the current opcode starts, for messages */
     const char *name;
     char *err;
@@ -131,17 +140,9 @@ static int fail(Parser *p, const char *fmt, ...)
 }
 
 /* Bytes from the file, made safe to print on one line (at most 40 shown). */
-static const char *printable(char out[64], const unsigned char *s, size_t n)
+static const char *show(char out[64], const unsigned char *s, size_t n)
 {
-    size_t k = 0;
-    for (size_t i = 0; i < n && k < 40; i++)
-        out[k++] = (s[i] >= 0x20 && s[i] < 0x7f) ? (char)s[i] : '?';
-    if (n > 40) {
-        memcpy(out + k, "...", 3);
-        k += 3;
-    }
-    out[k] = '\0';
-    return out;
+    return printable(out, 48, s, n);
 }
 
 static const char *opcode_name(unsigned char op)
@@ -284,11 +285,30 @@ static int pop_mark(Parser *p, size_t *start)
 
 /* ---- reading the stream ------------------------------------------------- */
 
+/* The stream holds n more bytes after pos (they may not be in the buffer yet). */
+static int within(Parser *p, uint64_t n, const char *what)
+{
+    if (n > p->total - p->pos)
+        return fail(p, "truncated at byte %zu: %s needs %llu bytes, %zu remain", p->pos, what,
+                    (unsigned long long)n, p->total - p->pos);
+    return 0;
+}
+
+/* Ask for a longer buffer holding the first `upto` bytes (at most the stream's length). */
+static int more(Parser *p, size_t upto)
+{
+    p->want = upto < p->total ? upto : p->total;
+    return -1;
+}
+
+/* The n bytes after pos are in the buffer: else -1, and either a truncation error or a
+ * request for more (p->want). */
 static int need(Parser *p, uint64_t n, const char *what)
 {
+    if (within(p, n, what) != 0)
+        return -1;
     if (n > p->len - p->pos)
-        return fail(p, "truncated at byte %zu: %s needs %llu bytes, %zu remain", p->pos, what,
-                    (unsigned long long)n, p->len - p->pos);
+        return more(p, p->pos + (size_t)n);
     return 0;
 }
 
@@ -373,7 +393,7 @@ static int push_global(Parser *p, const unsigned char *module, size_t mlen,
         }
     char m[64], n[64];
     return fail(p, "refusing global %s.%s (only NumPy arrays are read)",
-                printable(m, module, mlen), printable(n, name, nlen));
+                show(m, module, mlen), show(n, name, nlen));
 }
 
 /* One newline-terminated line of a GLOBAL opcode. */
@@ -383,8 +403,10 @@ static int read_line(Parser *p, const unsigned char **s, size_t *n)
     size_t look = avail < MAX_GLOBAL_LEN ? avail : MAX_GLOBAL_LEN;
     const unsigned char *nl = memchr(p->buf + p->pos, '\n', look);
     if (!nl) {
+        if (avail < MAX_GLOBAL_LEN && p->len < p->total)
+            return more(p, p->pos + MAX_GLOBAL_LEN);
         if (avail < MAX_GLOBAL_LEN)
-            return fail(p, "truncated at byte %zu: GLOBAL has no newline", p->len);
+            return fail(p, "truncated at byte %zu: GLOBAL has no newline", p->total);
         return fail(p, "GLOBAL at byte %zu: name longer than %d bytes", p->op_at,
                     MAX_GLOBAL_LEN - 1);
     }
@@ -430,21 +452,25 @@ static int is_bytes(const Value *v)
 
 static int is_tuple(const Value *v, size_t n) { return v->kind == V_TUPLE && v->u.seq.n == n; }
 
-static int host_is_big_endian(void)
-{
-    const uint16_t one = 1;
-    unsigned char first;
-    memcpy(&first, &one, 1);
-    return first == 0;
-}
-
-static void format_shape(char *out, size_t size, const Value *shape)
+/* A shape tuple as Python would print what the file holds: (784, 50), ('784', 50), (None,) */
+static void format_shape_value(char *out, size_t size, const Value *shape)
 {
     size_t k = (size_t)snprintf(out, size, "(");
     for (size_t i = 0; i < shape->u.seq.n && k < size; i++) {
         const Value *d = shape->u.seq.items[i];
-        k += (size_t)snprintf(out + k, size - k, "%s%lld", i ? ", " : "",
-                              is_int(d) ? (long long)d->u.i : -1LL);
+        char text[64];
+        const char *sep = i ? ", " : "";
+        if (d->kind == V_INT)
+            k += (size_t)snprintf(out + k, size - k, "%s%lld", sep, (long long)d->u.i);
+        else if (d->kind == V_BOOL)
+            k += (size_t)snprintf(out + k, size - k, "%s%s", sep, d->u.i ? "True" : "False");
+        else if (d->kind == V_STR || d->kind == V_BYTES)
+            k += (size_t)snprintf(out + k, size - k, "%s%s'%s'", sep, d->kind == V_BYTES ? "b" : "",
+                                  printable(text, 24, d->u.s.p, d->u.s.n));
+        else if (d->kind == V_NONE)
+            k += (size_t)snprintf(out + k, size - k, "%sNone", sep);
+        else
+            k += (size_t)snprintf(out + k, size - k, "%s<%s>", sep, kind_name[d->kind]);
     }
     if (k < size)
         snprintf(out + k, size - k, shape->u.seq.n == 1 ? ",)" : ")");
@@ -465,14 +491,18 @@ static int set_array(Parser *p, Array *a, const Value *shape, const Value *dtype
     if (!is_bytes(raw))
         return fail(p, "array data at byte %zu is %s, not bytes", p->op_at,
                     kind_name[raw->kind]);
-    char text[128];
-    format_shape(text, sizeof text, shape);
+    char text[160];
+    format_shape_value(text, sizeof text, shape);
     /* bound is the product ignoring zeros, so (0, 2**62, 2**62) overflows too, as in NumPy */
     size_t count = 1, bound = 1;
     for (size_t i = 0; i < shape->u.seq.n; i++) {
         const Value *d = shape->u.seq.items[i];
-        if (!is_int(d) || d->u.i < 0)
-            return fail(p, "array shape %s at byte %zu is not a tuple of sizes", text, p->op_at);
+        if (!is_int(d))
+            return fail(p, "array shape %s at byte %zu is not a tuple of sizes: item %zu is %s",
+                        text, p->op_at, i, kind_name[d->kind]);
+        if (d->u.i < 0)
+            return fail(p, "array shape %s at byte %zu is not a tuple of sizes: item %zu is "
+                        "negative", text, p->op_at, i);
         uint64_t n = (uint64_t)d->u.i;
         if (n > SIZE_MAX || (n > 1 && bound > SIZE_MAX / (size_t)dtype->u.dt.itemsize / n))
             return fail(p, "array shape %s at byte %zu overflows", text, p->op_at);
@@ -508,7 +538,7 @@ static Value *make_dtype(Parser *p, const Value *args)
     if (!itemsize) {
         char c[64];
         fail(p, "dtype '%s' at byte %zu is not float32 ('f4') or float64 ('f8')",
-             printable(c, code->u.s.p, code->u.s.n), p->op_at);
+             show(c, code->u.s.p, code->u.s.n), p->op_at);
         return NULL;
     }
     Value *v = new_value(p, V_DTYPE);
@@ -797,13 +827,15 @@ static int memo_get(Parser *p, uint64_t index)
 static int run(Parser *p, Value **result)
 {
     uint64_t u;
-    if (p->len == 0)
+    if (p->total == 0)
         return fail(p, "empty file, not a pickle");
     if (p->buf[0] != 0x80)
         return fail(p, "not a pickle of protocol 2 or later (it must start with PROTO, 0x80)");
     for (;;) {
+        if (p->pos >= p->len && p->len < p->total)
+            return more(p, p->pos + 1);
         if (p->pos >= p->len)
-            return fail(p, "truncated at byte %zu: no STOP opcode", p->len);
+            return fail(p, "truncated at byte %zu: no STOP opcode", p->total);
         p->op_at = p->pos;
         unsigned char op = p->buf[p->pos++];
         int rc = 0;
@@ -815,7 +847,7 @@ static int run(Parser *p, Value **result)
             break;
         case 0x95: /* FRAME: a length we only check; the opcodes inside are read as usual */
             if ((rc = read_uint(p, 8, &u)) == 0)
-                rc = need(p, u, "FRAME");
+                rc = within(p, u, "FRAME");
             break;
         case '.': /* STOP */
             if (p->nmarks)
@@ -823,8 +855,8 @@ static int run(Parser *p, Value **result)
             if (p->sp != 1)
                 return fail(p, "STOP at byte %zu with %zu values on the stack (1 expected)",
                             p->op_at, p->sp);
-            if (p->pos != p->len)
-                return fail(p, "%zu trailing byte(s) after STOP at byte %zu", p->len - p->pos,
+            if (p->pos != p->total)
+                return fail(p, "%zu trailing byte(s) after STOP at byte %zu", p->total - p->pos,
                             p->op_at);
             *result = p->stack[0];
             return 0;
@@ -882,153 +914,161 @@ static int run(Parser *p, Value **result)
 
 /* ---- to doubles, in C order --------------------------------------------- */
 
-static double element(const Array *a, size_t i)
-{
-    const unsigned char *b = a->raw + i * (size_t)a->dtype.itemsize;
-    int n = a->dtype.itemsize;
-    uint64_t u = 0;
-    for (int k = 0; k < n; k++)
-        u |= (uint64_t)b[a->dtype.big ? n - 1 - k : k] << (8 * k);
-    if (n == 4) {
-        uint32_t u32 = (uint32_t)u;
-        float f;
-        memcpy(&f, &u32, sizeof f);
-        return (double)f;  /* exact */
-    }
-    double d;
-    memcpy(&d, &u, sizeof d);
-    return d;
-}
-
-/* out[count] = the elements of a in C order (raw may hold them in Fortran order). */
-static void to_c_order(const Array *a, double *out)
-{
-    if (!a->fortran || a->ndim < 2) {
-        for (size_t i = 0; i < a->count; i++)
-            out[i] = element(a, i);
-        return;
-    }
-    /* Walk the data in Fortran order (first index fastest), tracking where each element
-     * lands in C order: stride[k] is the C-order distance between neighbours along axis k. */
-    size_t stride[ARRAY_MAX_NDIM], index[ARRAY_MAX_NDIM] = { 0 }, dst = 0;
-    stride[a->ndim - 1] = 1;
-    for (int k = a->ndim - 2; k >= 0; k--)
-        stride[k] = stride[k + 1] * a->shape[k + 1];
-    for (size_t i = 0; i < a->count; i++) {
-        out[dst] = element(a, i);
-        for (int k = 0; k < a->ndim; k++) {
-            if (++index[k] < a->shape[k]) {
-                dst += stride[k];
-                break;
-            }
-            index[k] = 0;
-            dst -= (a->shape[k] - 1) * stride[k];
-        }
-    }
-}
-
-/* The top-level dict {name: array} becomes an ArrayList. */
-static int collect(Parser *p, const Value *d, ArrayList *out)
+/* The top-level dict {name: array} becomes an ArrayList: names, kinds and sizes are checked
+ * for every entry (and shown to check) before any value is converted. */
+static int collect(Parser *p, const Value *d, ArrayCheck check, void *ctx, ArrayList *out)
 {
     if (d->kind != V_DICT)
         return fail(p, "the pickle holds %s, not a dict of arrays", kind_name[d->kind]);
+    const size_t n = d->u.seq.n / 2;
     size_t total = 0;
-    for (size_t i = 0; i < d->u.seq.n; i += 2) {
-        const Value *key = d->u.seq.items[i], *val = d->u.seq.items[i + 1];
+    ArrayInfo *info = calloc(n ? n : 1, sizeof *info);
+    if (!info)
+        return fail(p, "out of memory for %zu array names", n);
+    for (size_t i = 0; i < n; i++) {
+        const Value *key = d->u.seq.items[2 * i], *val = d->u.seq.items[2 * i + 1];
         char name[64];
-        printable(name, key->u.s.p, key->u.s.n);
+        show(name, key->u.s.p, key->u.s.n);
+        int rc = 0;
         if (key->u.s.n >= ARRAY_NAME_LEN || memchr(key->u.s.p, '\0', key->u.s.n))
-            return fail(p, "key '%s' is not a usable array name (at most %d bytes, no NUL)",
-                        name, ARRAY_NAME_LEN - 1);
-        if (val->kind != V_ARRAY)
-            return fail(p, "'%s' is %s, not a NumPy array", name, kind_name[val->kind]);
+            rc = fail(p, "key '%s' is not a usable array name (at most %d bytes, no NUL)",
+                      name, ARRAY_NAME_LEN - 1);
+        else if (val->kind != V_ARRAY)
+            rc = fail(p, "'%s' is %s, not a NumPy array", name, kind_name[val->kind]);
+        else if (!val->u.a.built)
+            rc = fail(p, "'%s' is an array without data (no BUILD)", name);
+        else if (val->u.a.count > ARRAYS_MAX_VALUES - total)
+            rc = fail(p, "arrays hold more than %zu values (%zu MiB as doubles), more than a "
+                      "weight file may hold", ARRAYS_MAX_VALUES, ARRAYS_MAX_VALUES >> 17);
+        if (rc != 0) {
+            free(info);
+            return -1;
+        }
         const Array *a = &val->u.a;
-        if (!a->built)
-            return fail(p, "'%s' is an array without data (no BUILD)", name);
-        if (a->count > p->len - total)  /* only reachable by listing one array many times */
-            return fail(p, "arrays total more than %zu values, more than the file's size", p->len);
         total += a->count;
-        double *data = malloc(a->count ? a->count * sizeof *data : 1);
-        if (!data)
-            return fail(p, "out of memory for '%s' (%zu values)", name, a->count);
-        to_c_order(a, data);
-        for (size_t j = 0; j < a->count; j++)
-            if (!isfinite(data[j])) {
-                const char *what = isnan(data[j]) ? "NaN" : "Inf";
-                free(data);
-                return fail(p, "%s holds %s (element %zu in C order)", name, what, j);
-            }
-        memcpy(name, key->u.s.p, key->u.s.n);
-        name[key->u.s.n] = '\0';
-        arraylist_add(out, name, a->ndim, a->shape, data);
+        memcpy(info[i].name, key->u.s.p, key->u.s.n);
+        info[i].name[key->u.s.n] = '\0';
+        info[i].ndim = a->ndim;
+        memcpy(info[i].shape, a->shape, sizeof a->shape);
+        info[i].size = a->count;
     }
+    if (check && check(info, n, p->name, ctx, p->err) != 0) {
+        free(info);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const Array *a = &d->u.seq.items[2 * i + 1]->u.a;
+        double *data = malloc(a->count ? a->count * sizeof *data : 1);
+        size_t bad;
+        double v;
+        int rc = 0;
+        if (!data)
+            rc = fail(p, "out of memory for '%s' (%zu values)", info[i].name, a->count);
+        else if (elements_to_doubles(data, a->raw, a->ndim, a->shape, a->count,
+                                     a->dtype.itemsize, a->dtype.big, a->fortran, &bad, &v)) {
+            char name[64];
+            rc = fail(p, "%s holds %s (element %zu in C order)",
+                      show(name, (const unsigned char *)info[i].name, strlen(info[i].name)),
+                      isnan(v) ? "NaN" : "Inf", bad);
+            free(data);
+        } else if (!arraylist_add(out, info[i].name, a->ndim, a->shape, data)) {
+            rc = fail(p, "out of memory for the list of arrays");
+        }
+        if (rc != 0) {
+            free(info);
+            return -1;
+        }
+    }
+    free(info);
     return 0;
+}
+
+/* Run the machine on the first len bytes of a stream of total bytes. Returns 0 with *out
+ * filled; or -1 with err set, or -1 with *want > 0: run again with the first *want bytes. */
+static int parse(const unsigned char *buf, size_t len, size_t total, const char *name,
+                 ArrayCheck check, void *ctx, ArrayList *out, char *err, size_t *want)
+{
+    Parser p = { .buf = buf, .len = len, .total = total, .name = name, .err = err };
+    ArrayList list = { 0, NULL };
+    Value *result = NULL;
+    int rc = run(&p, &result);
+    if (rc == 0)
+        rc = collect(&p, result, check, ctx, &list);
+    free_arena(&p);
+    if (rc != 0)
+        arraylist_free(&list);
+    *out = list;
+    *want = rc != 0 ? p.want : 0;
+    return rc;
+}
+
+int pickle_read_checked(const ByteSource *src, ArrayCheck check, void *ctx, ArrayList *out,
+                        char err[ERR_LEN])
+{
+    assert(src && out && err && "pickle_read_checked: NULL argument");
+    *out = (ArrayList){ 0, NULL };
+    if (src->size > SIZE_MAX)
+        return set_error(err, "%s: too large", src->name);
+    /* A buffer in memory is read the same way as a file, its first bytes first (without a
+     * copy), so tests and fuzzing go through the same path as a real file. */
+    const int in_memory = src->fd < 0;
+    const size_t total = (size_t)src->size;
+    size_t len = total < PICKLE_FIRST_READ ? total : PICKLE_FIRST_READ, have = 0, want = 0;
+    unsigned char *buf = NULL;
+    for (;;) {
+        if (!in_memory) {
+            unsigned char *b = realloc(buf, len ? len : 1);
+            if (!b) {
+                free(buf);
+                return set_error(err, "%s: out of memory reading %zu bytes", src->name, len);
+            }
+            buf = b;
+            if (byte_source_read(src, have, buf + have, len - have, err) != 0) {
+                free(buf);
+                return -1;
+            }
+            have = len;
+        }
+        const unsigned char *bytes = in_memory ? (src->mem ? src->mem : (const unsigned char *)"")
+                                               : buf;
+        int rc = parse(bytes, len, total, src->name, check, ctx, out, err, &want);
+        if (rc == 0 || want == 0) {
+            free(buf);
+            return rc;
+        }
+        /* the machine asked for bytes up to `want`: twice the buffer, or what it asked */
+        size_t next = len > total / 2 ? total : 2 * len;
+        next = want > next ? want : next;
+        if (next > PICKLE_MAX_FILE) {
+            free(buf);
+            return set_error(err, "%s: a pickle of more than %zu bytes (reading needs the first "
+                             "%zu of its %zu); a weight file holds at most %zu values", src->name,
+                             PICKLE_MAX_FILE, want, total, ARRAYS_MAX_VALUES);
+        }
+        if (next <= len) {          /* cannot happen: the machine asked for nothing new */
+            free(buf);
+            return set_error(err, "%s: internal error reading the pickle", src->name);
+        }
+        len = next;
+    }
 }
 
 int pickle_parse_arrays(const unsigned char *buf, size_t len, const char *name_for_errors,
                         ArrayList *out, char err[ERR_LEN])
 {
     assert(buf && name_for_errors && out && err && "pickle_parse_arrays: NULL argument");
-    Parser p = { .buf = buf, .len = len, .name = name_for_errors, .err = err };
-    ArrayList list = { 0, NULL };
-    Value *result = NULL;
-    int rc = run(&p, &result);
-    if (rc == 0)
-        rc = collect(&p, result, &list);
-    free_arena(&p);
-    if (rc != 0)
-        arraylist_free(&list);
-    *out = list;
-    return rc;
+    const ByteSource src = byte_source_memory(buf, len, name_for_errors);
+    return pickle_read_checked(&src, NULL, NULL, out, err);
 }
-
-/* ---- the file ----------------------------------------------------------- */
 
 int pickle_load_arrays(const char *path, ArrayList *out, char err[ERR_LEN])
 {
     assert(path && out && err && "pickle_load_arrays: NULL argument");
     *out = (ArrayList){ 0, NULL };
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return set_error(err, "%s: %s", path, strerror(errno));
-    unsigned char *buf = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (len == cap) {
-            if (cap > PICKLE_MAX_FILE) {
-                free(buf);
-                fclose(f);
-                return set_error(err, "%s: larger than %zu bytes; not a weight file", path,
-                                 PICKLE_MAX_FILE);
-            }
-            cap = cap ? 2 * cap : (size_t)1 << 16;
-            if (cap > PICKLE_MAX_FILE)
-                cap = PICKLE_MAX_FILE + 1;  /* room for one byte too many, to notice it */
-            unsigned char *b = realloc(buf, cap);
-            if (!b) {
-                free(buf);
-                fclose(f);
-                return set_error(err, "%s: out of memory reading %zu bytes", path, cap);
-            }
-            buf = b;
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0)
-            break;
-    }
-    int bad = ferror(f) ? (errno ? errno : EIO) : 0;
-    fclose(f);
-    if (bad) {
-        free(buf);
-        return set_error(err, "%s: %s", path, strerror(bad));
-    }
-    if (len > PICKLE_MAX_FILE) {
-        free(buf);
-        return set_error(err, "%s: larger than %zu bytes; not a weight file", path,
-                         PICKLE_MAX_FILE);
-    }
-    int rc = pickle_parse_arrays(buf ? buf : (const unsigned char *)"", len, path, out, err);
-    free(buf);
+    ByteSource src;
+    if (byte_source_open(&src, path, "a weight file", err) != 0)
+        return -1;
+    const int rc = pickle_read_checked(&src, NULL, NULL, out, err);
+    byte_source_close(&src);
     return rc;
 }

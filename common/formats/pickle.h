@@ -17,21 +17,36 @@
  * Each array is converted to double in C (row-major) order; Fortran-order
  * arrays (the book's W1, W2, W3 are) are reordered. The ArrayList keeps the
  * dict's order and its keys as names.
+ *
+ * Memory bound: the reader never holds more than max(twice the bytes it has parsed, the
+ * bytes a length field it has checked asks for), at most PICKLE_MAX_FILE (33 MiB), plus the
+ * arrays it accepted, at most ARRAYS_MAX_VALUES values (32 MiB as doubles). A file is read
+ * as the parser needs it (64 KiB first), so a hostile opcode at byte 2 of an 800 MB file
+ * costs 64 KiB; an array check (arrays.h) sees every name and shape before any value is
+ * converted.
  */
 #ifndef DLFS_PICKLE_H
 #define DLFS_PICKLE_H
 
 #include <stddef.h>
 
+#include "formats/bytes.h"
 #include "numpy/arrays.h"
 #include "sys/checked.h"
 
-#define PICKLE_MAX_FILE  ((size_t)1 << 30) /* 1 GiB: far above any weight file here */
+/* The arrays' bytes (ARRAYS_MAX_VALUES float64) and 1 MiB for the rest of the pickle. */
+#define PICKLE_MAX_FILE   (ARRAYS_MAX_VALUES * 8 + ((size_t)1 << 20))
+#define PICKLE_FIRST_READ ((size_t)1 << 16)   /* bytes read before the parser asks for more */
 #define PICKLE_MAX_DEPTH 32                /* MARKs open at once, and containers nested */
 
-/* Read the pickle file at path (at most PICKLE_MAX_FILE bytes) into *out, one array per dict key.
+/* Read the pickle file at path (a regular file) into *out, one array per dict key.
  * On success *out owns the arrays (free with arraylist_free); on error *out is empty. */
 int pickle_load_arrays(const char *path, ArrayList *out, char err[ERR_LEN]);
+
+/* The same from any source (bytes.h: a file, read as needed, or a buffer), calling check
+ * (when not NULL) with every array's name and shape before any value is converted. */
+int pickle_read_checked(const ByteSource *src, ArrayCheck check, void *ctx, ArrayList *out,
+                        char err[ERR_LEN]);
 
 /* The same for a pickle in memory: buf holds len bytes (not kept); messages start with
  * name_for_errors. */

@@ -2,44 +2,48 @@
 #include "nn/network.h"
 
 #include <assert.h>
-#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "nn/functions.h"
 #include "sys/checked.h"
 #include "nn/gradient.h"
-#include "formats/npz.h"
-#include "formats/pickle.h"
+#include "formats/weights.h"
 
-int network_from_arrays(Network *net, const ArrayList *arrays, const char *file, char *err)
+/* What network_from_arrays checks, on names and shapes alone (an ArrayCheck, so that
+ * network_load refuses a weight file whose shapes don't chain from its headers, before its
+ * data are read): W1, b1, ... Wn, bn and nothing else, Wi 2-D, bi 1-D, the shapes chained. */
+static int check_network_shapes(const ArrayInfo *a, size_t count, const char *file, void *ctx,
+                                char *err)
 {
-    memset(net, 0, sizeof *net);
-    const NamedArray *W[NETWORK_MAX_LAYERS], *b[NETWORK_MAX_LAYERS];
+    (void)ctx;
+    const ArrayInfo *W[NETWORK_MAX_LAYERS], *b[NETWORK_MAX_LAYERS];
     size_t n = 0;
-    char name[24];
     for (;; n++) {
-        snprintf(name, sizeof name, "W%zu", n + 1);
-        const NamedArray *w = arraylist_find(arrays, name);
+        char wname[24], bname[24];
+        snprintf(wname, sizeof wname, "W%zu", n + 1);
+        snprintf(bname, sizeof bname, "b%zu", n + 1);
+        const ArrayInfo *w = NULL, *bias = NULL;
+        for (size_t i = 0; i < count; i++) {
+            w = !w && strcmp(a[i].name, wname) == 0 ? &a[i] : w;
+            bias = !bias && strcmp(a[i].name, bname) == 0 ? &a[i] : bias;
+        }
         if (!w)
             break;
         if (n == NETWORK_MAX_LAYERS)
             return set_error(err, "%s: more than %d layers", file, NETWORK_MAX_LAYERS);
-        W[n] = w;
-        snprintf(name, sizeof name, "b%zu", n + 1);
-        if (!(b[n] = arraylist_find(arrays, name)))
+        if (!bias)
             return set_error(err, "%s: W%zu has no bias b%zu", file, n + 1, n + 1);
+        W[n] = w, b[n] = bias;
     }
     if (n == 0)
         return set_error(err, "%s: no array named W1 (expected W1, b1, W2, b2, ...)", file);
-    if (arrays->count != 2 * n)
+    if (count != 2 * n)
         return set_error(err, "%s: expected exactly W1..W%zu and b1..b%zu, found %zu arrays",
-                         file, n, n, arrays->count);
-    /* Validate every shape before copying anything. */
+                         file, n, n, count);
     for (size_t i = 0; i < n; i++) {
         if (W[i]->ndim != 2 || b[i]->ndim != 1)
             return set_error(err, "%s: W%zu must be 2-D and b%zu 1-D (they are %d-D and %d-D)",
@@ -55,9 +59,36 @@ int network_from_arrays(Network *net, const ArrayList *arrays, const char *file,
                              file, i, W[i - 1]->shape[0], W[i - 1]->shape[1], i + 1,
                              W[i]->shape[0], W[i]->shape[1]);
     }
-    for (size_t i = 0; i < n; i++) {
-        net->W[i] = matrix_from(W[i]->shape[0], W[i]->shape[1], W[i]->data);
-        net->b[i] = matrix_from(1, b[i]->shape[0], b[i]->data);
+    return 0;
+}
+
+int network_from_arrays(Network *net, const ArrayList *arrays, const char *file, char *err)
+{
+    memset(net, 0, sizeof *net);
+    ArrayInfo *info = calloc(arrays->count ? arrays->count : 1, sizeof *info);
+    if (!info)
+        return set_error(err, "%s: out of memory", file);
+    for (size_t i = 0; i < arrays->count; i++) {
+        const NamedArray *a = &arrays->items[i];
+        memcpy(info[i].name, a->name, sizeof info[i].name);
+        info[i].ndim = a->ndim;
+        memcpy(info[i].shape, a->shape, sizeof info[i].shape);
+        info[i].size = a->size;
+    }
+    const int rc = check_network_shapes(info, arrays->count, file, NULL, err);
+    free(info);
+    if (rc != 0)
+        return -1;
+    size_t n = 0;
+    for (char name[24];; n++) {     /* checked: W1, b1, ... are there and chain */
+        snprintf(name, sizeof name, "W%zu", n + 1);
+        const NamedArray *W = arraylist_find(arrays, name);
+        if (!W)
+            break;
+        snprintf(name, sizeof name, "b%zu", n + 1);
+        const NamedArray *b = arraylist_find(arrays, name);
+        net->W[n] = matrix_from(W->shape[0], W->shape[1], W->data);
+        net->b[n] = matrix_from(1, b->shape[0], b->data);
     }
     net->nlayers = n;
     return 0;
@@ -66,27 +97,8 @@ int network_from_arrays(Network *net, const ArrayList *arrays, const char *file,
 int network_load(Network *net, const char *path, char *err)
 {
     memset(net, 0, sizeof *net);
-    struct stat st;
-    if (stat(path, &st) != 0)
-        return set_error(err, "%s: cannot open: %s", path, strerror(errno));
-    if (S_ISDIR(st.st_mode))
-        return set_error(err, "%s: is a directory, not a weight file", path);
-    if (st.st_size == 0)
-        return set_error(err, "%s: empty file, not a weight file (.pkl or .npz)", path);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return set_error(err, "%s: cannot open: %s", path, strerror(errno));
-    unsigned char magic[2] = { 0, 0 };
-    size_t got = fread(magic, 1, 2, f);
-    fclose(f);
-    ArrayList arrays = { 0, NULL };
-    int rc;
-    if (got == 2 && magic[0] == 'P' && magic[1] == 'K')
-        rc = npz_load(path, &arrays, err);
-    else if (got >= 1 && magic[0] == 0x80)
-        rc = pickle_load_arrays(path, &arrays, err);
-    else
-        return set_error(err, "%s: neither a pickle (.pkl) nor a NumPy .npz file", path);
+    ArrayList arrays;
+    int rc = weights_load_checked(path, check_network_shapes, NULL, &arrays, err);
     if (rc == 0)
         rc = network_from_arrays(net, &arrays, path, err);
     arraylist_free(&arrays);
@@ -101,11 +113,14 @@ void network_to_arrays(const Network *net, ArrayList *out)
         const Matrix *W = &net->W[i], *b = &net->b[i];
         size_t wshape[2] = { W->rows, W->cols }, bshape[1] = { b->cols };
         snprintf(name, sizeof name, "W%zu", i + 1);
-        arraylist_add(out, name, 2, wshape, memcpy(xcalloc(matrix_size(W), sizeof(double)),
-                                                    W->data, matrix_size(W) * sizeof(double)));
+        if (!arraylist_add(out, name, 2, wshape,
+                           memcpy(xcalloc(matrix_size(W), sizeof(double)), W->data,
+                                  matrix_size(W) * sizeof(double))))
+            die("out of memory copying the network's arrays");
         snprintf(name, sizeof name, "b%zu", i + 1);
-        arraylist_add(out, name, 1, bshape, memcpy(xcalloc(b->cols, sizeof(double)), b->data,
-                                                    b->cols * sizeof(double)));
+        if (!arraylist_add(out, name, 1, bshape, memcpy(xcalloc(b->cols, sizeof(double)),
+                                                        b->data, b->cols * sizeof(double))))
+            die("out of memory copying the network's arrays");
     }
 }
 
@@ -145,10 +160,10 @@ static void sparse_reserve(SparseRows *s, size_t rows, size_t nnz)
         s->start = grow(s->start, rows + 1, sizeof *s->start);
         s->rows_cap = rows + 1;
     }
-    if (nnz > s->nnz_cap) {
-        s->col = grow(s->col, nnz, sizeof *s->col);
-        s->val = grow(s->val, nnz, sizeof *s->val);
-        s->nnz_cap = nnz;
+    if (nnz > s->nnz_cap || !s->col) {      /* never NULL, even for all-zero rows */
+        s->col = grow(s->col, nnz ? nnz : 1, sizeof *s->col);
+        s->val = grow(s->val, nnz ? nnz : 1, sizeof *s->val);
+        s->nnz_cap = nnz ? nnz : 1;
     }
 }
 

@@ -42,8 +42,10 @@ typedef struct {
  * = Wi+1's rows) and that no other array is present. `file` names the source in errors.
  * Returns 0, or -1 with err set and *net empty. Copies the data. */
 int network_from_arrays(Network *net, const ArrayList *arrays, const char *file, char *err);
-/* Reads a weight file: the book's pickle (.pkl) or NumPy .npz, told apart by content.
- * Returns 0, or -1 with err set. */
+/* Reads a weight file (formats/weights.h: the book's pickle or NumPy .npz, told apart by
+ * content) and builds the network: weights_load_checked with the checks above on the names
+ * and shapes alone, so a file whose shapes don't chain is refused from its headers, before
+ * its data are read or inflated; then network_from_arrays. Returns 0, or -1 with err set. */
 int network_load(Network *net, const char *path, char *err);
 /* Arrays W1, b1, ... copied out of net (b as 1-D), for npz_save; free with arraylist_free. */
 void network_to_arrays(const Network *net, ArrayList *out);

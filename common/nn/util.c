@@ -35,27 +35,45 @@ static Geometry geometry(const size_t shape[4], size_t filter_h, size_t filter_w
     return g;
 }
 
+/* The filter columns x in [*lo, *hi) of a window starting at input column j0 fall inside
+ * the image (the others are in the padding). */
+static void inside(long j0, size_t FW, size_t W, size_t *lo, size_t *hi)
+{
+    long a = -j0, b = (long)W - j0;         /* x in [a, b) is inside, clamped to [0, FW] */
+    a = a < 0 ? 0 : a > (long)FW ? (long)FW : a;
+    b = b < a ? a : b > (long)FW ? (long)FW : b;
+    *lo = (size_t)a;
+    *hi = (size_t)b;
+}
+
 /* Row (oh, ow) of one image's col: for each channel and filter row y, the filter_w pixels
  * x[c][oh*stride + y - pad][ow*stride - pad ...], zeros where they fall in the padding. */
 static void im2col_image(double *col, const double *img, const Geometry *g)
 {
-    const size_t K = g->C * g->FH * g->FW;
+    const size_t K = g->C * g->FH * g->FW, FW = g->FW;
     for (size_t oh = 0; oh < g->OH; oh++)
         for (size_t ow = 0; ow < g->OW; ow++) {
             double *row = col + (oh * g->OW + ow) * K;
+            const long j0 = (long)(ow * g->stride) - (long)g->pad;
+            size_t lo, hi;
+            inside(j0, FW, g->W, &lo, &hi);
             for (size_t c = 0; c < g->C; c++)
-                for (size_t y = 0; y < g->FH; y++, row += g->FW) {
+                for (size_t y = 0; y < g->FH; y++, row += FW) {
                     const long i = (long)(oh * g->stride + y) - (long)g->pad;
                     if (i < 0 || i >= (long)g->H) {
-                        memset(row, 0, g->FW * sizeof *row);
+                        memset(row, 0, FW * sizeof *row);
                         continue;
                     }
-                    const double *src = img + (c * g->H + (size_t)i) * g->W;
-                    const long j0 = (long)(ow * g->stride) - (long)g->pad;
-                    for (size_t x = 0; x < g->FW; x++) {
-                        const long j = j0 + (long)x;
-                        row[x] = j < 0 || j >= (long)g->W ? 0.0 : src[j];
+                    for (size_t x = 0; x < lo; x++)
+                        row[x] = 0.0;
+                    if (lo < hi) {      /* src[0] is column j0 + lo, the first inside */
+                        const double *src =
+                            img + (c * g->H + (size_t)i) * g->W + (size_t)(j0 + (long)lo);
+                        for (size_t x = lo; x < hi; x++)
+                            row[x] = src[x - lo];
                     }
+                    for (size_t x = hi; x < FW; x++)
+                        row[x] = 0.0;
                 }
         }
 }
@@ -79,23 +97,22 @@ void im2col(Tensor *col, const Tensor *input_data, size_t filter_h, size_t filte
  * ascending: a larger y is a smaller oh). */
 static void col2im_image(double *img, const double *col, const Geometry *g)
 {
-    const size_t K = g->C * g->FH * g->FW;
+    const size_t K = g->C * g->FH * g->FW, FW = g->FW;
     memset(img, 0, g->C * g->H * g->W * sizeof *img);
     for (size_t oh = g->OH; oh-- > 0;)
         for (size_t ow = g->OW; ow-- > 0;) {
             const double *row = col + (oh * g->OW + ow) * K;
+            const long j0 = (long)(ow * g->stride) - (long)g->pad;
+            size_t lo, hi;
+            inside(j0, FW, g->W, &lo, &hi);
             for (size_t c = 0; c < g->C; c++)
-                for (size_t y = 0; y < g->FH; y++, row += g->FW) {
+                for (size_t y = 0; y < g->FH; y++, row += FW) {
                     const long i = (long)(oh * g->stride + y) - (long)g->pad;
-                    if (i < 0 || i >= (long)g->H)
+                    if (i < 0 || i >= (long)g->H || lo == hi)
                         continue;
-                    double *dst = img + (c * g->H + (size_t)i) * g->W;
-                    const long j0 = (long)(ow * g->stride) - (long)g->pad;
-                    for (size_t x = 0; x < g->FW; x++) {
-                        const long j = j0 + (long)x;
-                        if (j >= 0 && j < (long)g->W)
-                            dst[j] += row[x];
-                    }
+                    double *dst = img + (c * g->H + (size_t)i) * g->W + (size_t)(j0 + (long)lo);
+                    for (size_t x = lo; x < hi; x++)
+                        dst[x - lo] += row[x];
                 }
         }
 }
@@ -112,4 +129,20 @@ void col2im(Tensor *img, const Tensor *col, const size_t input_shape[4], size_t 
     FOR_EACH_IMAGE
     for (size_t n = 0; n < g.N; n++)
         col2im_image(out + n * g.C * g.H * g.W, in + n * rows * K, &g);
+}
+
+void im2col_one(double *col, const double *img, const size_t chw[3], size_t filter_h,
+                size_t filter_w, size_t stride, size_t pad)
+{
+    const Geometry g = geometry((const size_t[]){ 1, chw[0], chw[1], chw[2] }, filter_h,
+                                filter_w, stride, pad);
+    im2col_image(col, img, &g);
+}
+
+void col2im_one(double *img, const double *col, const size_t chw[3], size_t filter_h,
+                size_t filter_w, size_t stride, size_t pad)
+{
+    const Geometry g = geometry((const size_t[]){ 1, chw[0], chw[1], chw[2] }, filter_h,
+                                filter_w, stride, pad);
+    col2im_image(img, col, &g);
 }

@@ -39,4 +39,12 @@ void im2col(Tensor *col, const Tensor *input_data, size_t filter_h, size_t filte
 void col2im(Tensor *img, const Tensor *col, const size_t input_shape[4], size_t filter_h,
             size_t filter_w, size_t stride, size_t pad);
 
+/* The same for one image img (C, H, W) (chw = { C, H, W }): col (OH*OW, C*filter_h*filter_w),
+ * the caller's memory; image n's rows of the batch versions. For layers that go image by
+ * image (one thread each, the image's col staying in cache). */
+void im2col_one(double *col, const double *img, const size_t chw[3], size_t filter_h,
+                size_t filter_w, size_t stride, size_t pad);
+void col2im_one(double *img, const double *col, const size_t chw[3], size_t filter_h,
+                size_t filter_w, size_t stride, size_t pad);
+
 #endif

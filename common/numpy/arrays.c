@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sys/checked.h"
 
 NamedArray *arraylist_add(ArrayList *l, const char *name, int ndim, const size_t *shape,
                           double *data)
@@ -14,8 +13,10 @@ NamedArray *arraylist_add(ArrayList *l, const char *name, int ndim, const size_t
     assert(ndim >= 0 && ndim <= ARRAY_MAX_NDIM && "arraylist_add: ndim");
     assert(!arraylist_find(l, name) && "arraylist_add: duplicate name");
     NamedArray *items = realloc(l->items, (l->count + 1) * sizeof *items);
-    if (!items)
-        die("out of memory growing an array list");
+    if (!items) {
+        free(data);
+        return NULL;
+    }
     l->items = items;
     NamedArray *a = &items[l->count++];
     memset(a, 0, sizeof *a);

@@ -3,6 +3,11 @@
  * atomic_open creates "<path>.tmp.<pid>" beside path; atomic_commit flushes,
  * fsyncs and renames it over path; atomic_abort removes it. A run killed
  * half-way leaves at most a stray .tmp file, never a half-written path.
+ *
+ * Stray files: while a temporary file is open, SIGINT, SIGTERM and SIGHUP remove it before
+ * the program dies of the signal (handlers are installed only for signals left at their
+ * default action). A SIGKILL cannot be caught: the next atomic_open of the same path removes
+ * "<path>.tmp.<pid>" files whose process no longer exists.
  */
 #ifndef DLFS_ATOMIC_H
 #define DLFS_ATOMIC_H

@@ -77,12 +77,22 @@ FILE *xfopen(const char *path, const char *mode, const char *hint)
     return f;
 }
 
+/* strtol and strtod skip leading spaces and take a '+': an option value must start with a
+ * digit, or '-' and a digit (or '.' for a number), so " 5", "+5" and "" are refused. */
+static int starts_like_a_number(const char *text, int fraction_ok)
+{
+    const char *p = text + (*text == '-');
+    return (*p >= '0' && *p <= '9') || (fraction_ok && *p == '.') ||
+           (fraction_ok && (strncmp(p, "inf", 3) == 0 || strncmp(p, "nan", 3) == 0));
+}
+
 long parse_long_option(const char *option, const char *text, long min, long max)
 {
     char *end;
     errno = 0;
     long v = strtol(text, &end, 10);
-    if (end == text || *end != '\0' || errno == ERANGE || v < min || v > max)
+    if (!starts_like_a_number(text, 0) || end == text || *end != '\0' || errno == ERANGE ||
+        v < min || v > max)
         die("%s: '%s' is not an integer in [%ld, %ld] (see --help)", option, text, min, max);
     return v;
 }
@@ -92,7 +102,7 @@ double parse_double_option(const char *option, const char *text, double min, dou
     char *end;
     errno = 0;
     double v = strtod(text, &end);
-    if (end == text || *end != '\0' || errno == ERANGE || !isfinite(v) || v < min || v > max)
+    if (!starts_like_a_number(text, 1) || end == text || *end != '\0' || errno == ERANGE || !isfinite(v) || v < min || v > max)
         die("%s: '%s' is not a number in [%g, %g] (see --help)", option, text, min, max);
     return v;
 }

@@ -4,6 +4,14 @@
  * die() and the x*() helpers exit with status 1; only main() and these helpers
  * decide to exit. Loaders instead fill an error buffer (char err[ERR_LEN]) and
  * return non-zero, so their caller chooses what to do.
+ *
+ * The library's one error convention: a function that can fail on what comes from outside
+ * (a file, an option, a path, the disk) returns 0 or -1 (or NULL) and fills char err[ERR_LEN]
+ * with one line starting with the file's name; it never exits and never prints. That includes
+ * running out of memory while reading a file (the readers, arraylist_add). Only working
+ * memory of a computation the program itself sized (matrix_new, a network's scratch space,
+ * through xmalloc/xcalloc) dies on exhaustion: no caller could do better than stop, and the
+ * chapter programs bound those sizes before allocating (ch04_two_layer_net --hidden).
  */
 #ifndef DLFS_CHECKED_H
 #define DLFS_CHECKED_H
@@ -34,8 +42,9 @@ char *xstrdup(const char *s);
 /* fopen that dies naming the file and the reason, with `hint` (may be NULL). */
 FILE *xfopen(const char *path, const char *mode, const char *hint);
 
-/* Option values: the whole string must be a number within [min, max], else
- * die naming the option: "--batch: '0' is not an integer in [1, 10000]". */
+/* Option values: the whole string must be a number within [min, max], starting with a digit
+ * or '-' (no leading space or '+', not empty), else die naming the option:
+ * "--batch: '0' is not an integer in [1, 10000]". */
 long   parse_long_option(const char *option, const char *text, long min, long max);
 double parse_double_option(const char *option, const char *text, double min, double max);
 

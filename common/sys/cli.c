@@ -39,6 +39,10 @@ void parse_options(int argc, char **argv, const char *about, const Option *opts,
         }
         if (c >= 1000 && (size_t)(c - 1000) < n) {
             const Option *o = &opts[c - 1000];
+            if (o->arg && *optarg == '\0') {       /* --out "": no file has an empty name */
+                free(longs);
+                die("--%s: empty value (see --help)", o->name);
+            }
             *o->value = o->arg ? optarg : "1";
             continue;
         }

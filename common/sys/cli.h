@@ -2,7 +2,7 @@
  *
  * A chapter lists its options in a table; parse_options fills each option's
  * value (a string, or "1" for a flag), prints usage for --help (exit 0), and
- * rejects unknown options, missing values and stray arguments with one line
+ * rejects unknown options, missing or empty values and stray arguments with one line
  * on stderr naming the option (exit 1).
  */
 #ifndef DLFS_CLI_H

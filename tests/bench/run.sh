@@ -99,23 +99,28 @@ else
     done
 fi
 
+
 echo
-echo "== ch08 DeepConvNet (book 8.1): inference on the 10,000 test images (batches of 100) and one"
-echo "   training iteration (batch 100: gradient, Adam update, loss), median of ${DEEP_ITERS:=5}"
-deep_weights=${DEEP_WEIGHTS:-../shared/data/book2016/ch08_deep_convnet_params.pkl}
-[ -f "$deep_weights" ] || deep_weights=""      # the speed does not depend on the weights
-c_line=$("$build/bench/bench_deep_convnet" "$mnist" "$deep_weights" "$DEEP_ITERS")
-echo "$c_line" | sed 's/^/C     /'
+echo "== ch07 SimpleConvNet: one training iteration (batch 100: gradient + Adam update, median of 20)"
+echo "   and the test-set inference (network.accuracy, 10,000 images in batches of 100)"
+c_line=$("$build/bench/bench_convnet" "$mnist" --iters 20)
+c_iter=$(echo "$c_line" | field iter_seconds)
+c_acc=$(echo "$c_line" | field accuracy_seconds)
+echo "C     iteration ${c_iter} s, inference ${c_acc} s ($(echo "$c_line" | sed -n 's/.*\(threads=[0-9]*\).*/\1/p'))"
+echo "      the book's 12,000 iterations at this speed: $(awk -v s="$c_iter" 'BEGIN { printf "%.0f", 12000 * s }') s"
+book=${BOOK:-../book/dlfs}
 if [ -z "$py" ]; then
-    echo "NumPy: skipped (no NumPy)"
-elif deep_book=${BOOK:-${book:-}}; [ -z "$deep_book" ] || [ ! -f "$deep_book/ch08/deep_convnet.py" ]; then
-    echo "NumPy: skipped: the book's code is not in BOOK=$deep_book (BOOK=DIR: a clone of github.com/oreilly-japan/deep-learning-from-scratch)"
+    echo "NumPy skipped: no python3 with NumPy"
+elif [ ! -f "$book/ch07/simple_convnet.py" ]; then
+    echo "NumPy skipped: the book's code not found at $book (BOOK=path to a clone of"
+    echo "      github.com/oreilly-japan/deep-learning-from-scratch)"
 else
-    np_line=$(numpy tests/bench/deep_convnet_numpy.py "$deep_book" "$mnist" "$deep_weights" 3)
-    echo "$np_line" | sed 's/^/NumPy /'
-    np_inf=$(echo "$np_line" | field inference_seconds)
-    echo "ratio: inference: C is $(ratio "$np_inf" "$(echo "$c_line" | field inference_seconds)")x faster (float64, the Net's layers),"\
-         "$(ratio "$np_inf" "$(echo "$c_line" | field inference_fast_seconds)")x (float64 fast path),"\
-         "$(ratio "$np_inf" "$(echo "$c_line" | field inference_f32_seconds)")x (float32);"\
-         "training iteration: $(ratio "$(echo "$np_line" | field train_iter_seconds)" "$(echo "$c_line" | field train_iter_seconds)")x faster"
+    np_line=$(numpy tests/bench/convnet_numpy.py "$book" "$mnist" --iters 20)
+    np_iter=$(echo "$np_line" | sed -n 's/.*iter_seconds \([0-9.]*\).*/\1/p')
+    np_acc=$(echo "$np_line" | sed -n 's/.*accuracy_seconds \([0-9.]*\).*/\1/p')
+    echo "NumPy iteration ${np_iter} s, inference ${np_acc} s (the book's SimpleConvNet and Adam)"
+    echo "ratio: C is $(ratio "$np_iter" "$c_iter")x faster per iteration, $(ratio "$np_acc" "$c_acc")x on the inference"
 fi
+
+echo
+

@@ -9,10 +9,59 @@
 #define DLFS_FUZZ_ARRAYS_H
 
 #include <math.h>
+#include <stdlib.h>
 
 #include "numpy/arrays.h"
 #include "fuzz_check.h"
 #include "nn/network.h"
+
+/* What an ArrayCheck saw: the readers' promise is that it sees every array's name and
+ * shape, well-formed, before any data, and that an accepted file gives exactly those. */
+typedef struct {
+    ArrayInfo *seen;
+    size_t count;
+    int called;
+} FuzzSeen;
+
+/* An ArrayCheck that checks the infos, keeps a copy, and refuses files of exactly 3 arrays
+ * (so the readers' clean-up after a refusing check is fuzzed too). */
+static inline int fuzz_info_check(const ArrayInfo *a, size_t count, const char *file, void *ctx,
+                                  char *err)
+{
+    FuzzSeen *s = ctx;
+    FUZZ_CHECK(!s->called);
+    s->called = 1;
+    size_t total = 0;
+    for (size_t i = 0; i < count; i++) {
+        FUZZ_CHECK(memchr(a[i].name, '\0', ARRAY_NAME_LEN) != NULL);
+        FUZZ_CHECK(a[i].ndim >= 0 && a[i].ndim <= ARRAY_MAX_NDIM);
+        size_t size = 1;
+        for (int k = 0; k < a[i].ndim; k++)
+            size *= a[i].shape[k];
+        FUZZ_CHECK(size == a[i].size);
+        total += size;
+        FUZZ_CHECK(total <= ARRAYS_MAX_VALUES);
+    }
+    s->seen = malloc((count ? count : 1) * sizeof *a);
+    FUZZ_CHECK(s->seen != NULL);
+    memcpy(s->seen, a, count * sizeof *a);
+    s->count = count;
+    if (count == 3)
+        return set_error(err, "%s: three arrays, refused by the harness", file);
+    return 0;
+}
+
+/* An accepted list holds exactly what the check saw, in order. */
+static inline void fuzz_check_seen(const FuzzSeen *s, const ArrayList *l)
+{
+    FUZZ_CHECK(s->called && s->count == l->count);
+    for (size_t i = 0; i < l->count; i++) {
+        FUZZ_CHECK(strcmp(s->seen[i].name, l->items[i].name) == 0);
+        FUZZ_CHECK(s->seen[i].ndim == l->items[i].ndim && s->seen[i].size == l->items[i].size);
+        for (int k = 0; k < l->items[i].ndim; k++)
+            FUZZ_CHECK(s->seen[i].shape[k] == l->items[i].shape[k]);
+    }
+}
 
 static inline void fuzz_check_arrays(const ArrayList *l, const char *file)
 {

@@ -6,9 +6,13 @@
 #             to FUZZ_DIR/run/<name>/ (tests/fuzz/ itself is never written)
 #   SECONDS   time per harness (-max_total_time)
 #   RUNS      if given, stop each harness after this many executions instead
-# An allocation over 256 MB (-malloc_limit_mb), a resident size over 512 MB, an input
-# running over 5 s, a crash, a sanitizer report or a leak fails the harness; the input
-# is saved in FUZZ_DIR/run/<name>/artifacts/. Exit status 1 if any harness failed.
+# The memory bound of the readers (tests/README.md: a weight file holds at most 32 MiB of
+# arrays; no crafted run of a program exceeds 128 MiB) is the fuzzers' limit too: a single
+# allocation over 128 MiB (-malloc_limit_mb) or a resident size over 128 MiB (-rss_limit_mb),
+# an input running over 5 s, a crash, a sanitizer report or a leak fails the harness; the
+# input is saved in FUZZ_DIR/run/<name>/artifacts/. Exit status 1 if any harness failed.
+# ASan keeps freed memory in a quarantine (256 MB by default) to catch use after free; 16 MB
+# of it catches the recent ones and leaves the resident size to the readers.
 set -u
 dir=$1
 secs=$2
@@ -17,6 +21,7 @@ src=$(dirname "$0")
 case $secs in ''|*[!0-9]*|0) echo "run.sh: SECONDS must be a positive integer, got '$secs'" >&2; exit 2;; esac
 case $runs in *[!0-9]*) echo "run.sh: RUNS must be a positive integer, got '$runs'" >&2; exit 2;; esac
 
+MEMORY_BOUND_MB=128
 status=0
 for t in idx pickle npz; do
     work=$dir/run/$t
@@ -27,7 +32,8 @@ for t in idx pickle npz; do
         limit="-max_total_time=$secs"; what="${secs} s"; fi
     echo "fuzz_$t: $what on $(ls "$work/corpus" | wc -l) seeds (log: $work/log)"
     start=$(date +%s)
-    "$dir/fuzz_$t" "$limit" -rss_limit_mb=512 -malloc_limit_mb=256 -timeout=5 \
+    ASAN_OPTIONS=${ASAN_OPTIONS:-quarantine_size_mb=16} \
+    "$dir/fuzz_$t" "$limit" -rss_limit_mb=$MEMORY_BOUND_MB -malloc_limit_mb=$MEMORY_BOUND_MB -timeout=5 \
         -dict="$src/$t.dict" -artifact_prefix="$work/artifacts/" -print_final_stats=1 \
         "$work/corpus" >"$work/log" 2>&1
     rc=$?
