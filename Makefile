@@ -65,6 +65,7 @@ help:
 	@echo 'make test        build and run the Criterion suite (unit + golden outputs)'
 	@echo 'make plots       (re)write stale figure data and draw build/plots/*.png with gnuplot'
 	@echo 'make bench       time C against the NumPy equivalent (needs ../shared/data/sample_weight.pkl)'
+	@echo 'make bench-gemm  GEMM GFLOP/s beside NumPy (OpenBLAS) on the book'"'"'s shapes, 1 and 2 threads'
 	@echo 'make data        verify data/mnist against SHA256SUMS; FETCH=1 downloads them again (kept only if they match)'
 	@echo 'make deps        install the Debian packages this needs (as root), else print the command'
 	@echo 'make fuzz        fuzz the IDX, pickle and .npz readers (clang, libFuzzer), FUZZ_SECONDS=60 each'
@@ -217,6 +218,16 @@ $(BENCH_DIR)/timeit: tests/bench/timeit.c
 $(BENCH_DIR)/bench_predict: $(BUILD)/obj/tests/bench/bench_predict.o $(LIBCOMMON)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+# GEMM GFLOP/s beside NumPy's (OpenBLAS) on the book's shapes: make bench-gemm.
+$(BENCH_DIR)/bench_gemm: $(BUILD)/obj/tests/bench/bench_gemm.o $(LIBCOMMON)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+bench-gemm: $(BENCH_DIR)/bench_gemm
+	tests/bench/gemm_bench.sh $(BENCH_DIR)/bench_gemm
+.PHONY: bench-gemm
+bench: $(BENCH_DIR)/bench_gemm
 
 $(BENCH_DIR)/bench_deep_convnet: $(BUILD)/obj/tests/bench/bench_deep_convnet.o $(LIBCOMMON)
 	@mkdir -p $(@D)

@@ -88,7 +88,8 @@ static void check_all_cases(int f32, Shape s, const char *isa)
             }
 }
 
-/* Shapes on both sides of each block edge of the path in use (b). */
+/* Shapes on both sides of each block edge of the path in use (b), including nr/2 (where
+ * the half-width kernel takes the last columns). */
 static size_t edge_shapes(GemmBlocking b, Shape *out)
 {
     const size_t mr = b.mr, nr = b.nr, kc = b.kc, mc = b.mc, nc = b.nc;
@@ -100,6 +101,8 @@ static size_t edge_shapes(GemmBlocking b, Shape *out)
         { mc - 1, 3, 2 },      { mc, nr + 1, 3 },     { mc + 1, 2, kc + 2 },
         { 2 * mc + mr + 1, 1, 2 },
         { 2, nc - 1, 3 },      { 3, nc, 2 },          { 2, nc + 1, kc + 1 },
+        { mr, nr / 2, 3 },     { 2 * mr, nr + nr / 2, kc + 1 },
+        { mr + 1, nr / 2 + 1, 4 }, { mr - 1, nr / 2 - 1, 6 },
         { 37, 29, 61 },
     };
     memcpy(out, list, sizeof list);

@@ -69,6 +69,9 @@ static void SFX(block)(const CFG_T *cfg, GemmTrans ta, GemmTrans tb, size_t i0, 
 {
     const size_t mr = cfg->b.mr, nr = cfg->b.nr, mc = cfg->b.mc, kc = cfg->b.kc,
                  nc = cfg->b.nc;
+    /* A (not transposed) is read in place, unpacked, when C is narrow: each A sliver then
+     * serves only a few B slivers, and packing it would cost about as much as using it. */
+    const int direct = ta == GEMM_N && j1 - j0 <= GEMM_DIRECT_MAX_COLS * nr;
     /* Edge tiles (fewer than mr rows or nr columns left) go through this full-size tile. */
     _Alignas(64) T edge[GEMM_MAX_MR * GEMM_MAX_NR] = { 0 };
 
@@ -81,22 +84,33 @@ static void SFX(block)(const CFG_T *cfg, GemmTrans ta, GemmTrans tb, size_t i0, 
             SFX(pack_b)(tb, B, ldb, pc, kb, jc, nb, nr, bp);
             for (size_t ic = i0; ic < i1; ic += mc) {       /* A block: mc rows */
                 const size_t mb = i1 - ic < mc ? i1 - ic : mc;
-                SFX(pack_a)(ta, A, lda, ic, mb, pc, kb, mr, ap);
+                /* Direct A: only a last sliver of fewer than mr rows is packed. */
+                const size_t packed_from = direct ? mb / mr * mr : 0;
+                if (packed_from < mb)
+                    SFX(pack_a)(ta, A, lda, ic + packed_from, mb - packed_from, pc, kb, mr,
+                                ap + packed_from * kb);
                 for (size_t jr = 0; jr < nb; jr += nr)       /* one B sliver stays in L1 */
                     for (size_t ir = 0; ir < mb; ir += mr) { /* while A slivers stream by */
                         T *c = C + (ic + ir) * ldc + jc + jr;
                         const T *a = ap + ir * kb, *b = bp + jr * kb;
+                        size_t a_ld = 0;                            /* packed */
+                        if (ir < packed_from) {
+                            a = A + (ic + ir) * lda + pc;
+                            a_ld = lda;
+                        }
                         const size_t m = mb - ir < mr ? mb - ir : mr;
                         const size_t n = nb - jr < nr ? nb - jr : nr;
-                        if (m == mr && n == nr) {
-                            cfg->kernel(kb, a, b, c, ldc, load);
+                        /* The last nr/2 or fewer columns: the half-width kernel. */
+                        const int half = cfg->half && 2 * n <= nr;
+                        if (m == mr && n == (half ? nr / 2 : nr)) {
+                            (half ? cfg->half : cfg->kernel)(kb, a, a_ld, b, c, ldc, load);
                             continue;
                         }
                         if (load)
                             for (size_t i = 0; i < m; i++)
                                 for (size_t j = 0; j < n; j++)
                                     edge[i * nr + j] = c[i * ldc + j];
-                        cfg->kernel(kb, a, b, edge, nr, load);
+                        (half ? cfg->half : cfg->kernel)(kb, a, a_ld, b, edge, nr, load);
                         for (size_t i = 0; i < m; i++)
                             for (size_t j = 0; j < n; j++)
                                 c[i * ldc + j] = edge[i * nr + j];
@@ -150,8 +164,9 @@ static void SFX(product)(GemmTrans ta, GemmTrans tb, size_t M, size_t N, size_t 
     }
 #ifdef _OPENMP
 #pragma omp parallel num_threads(sp.threads)
+#endif
     {
-        const int id = omp_get_thread_num(), team = omp_get_num_threads();
+        const int id = thread_num(), team = team_size();
         if (id == 0)
             threads_used = team;
         for (int s = id; s < sp.tm * sp.tn; s += team) {
@@ -161,5 +176,4 @@ static void SFX(product)(GemmTrans ta, GemmTrans tb, size_t M, size_t N, size_t 
                        pool[id].a, pool[id].b);
         }
     }
-#endif
 }

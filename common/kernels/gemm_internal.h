@@ -32,13 +32,15 @@ GemmBlocking gemm_blocking_f32(void);
 int gemm_threads_used(void);
 
 /* A micro-kernel: for the mr x nr tile c (row stride ldc, row-major),
- *   acc[i][j] = load ? c[i*ldc + j] : 0;  acc[i][j] = fma(a[k*mr + i], b[k*nr + j], acc[i][j])
+ *   acc[i][j] = load ? c[i*ldc + j] : 0;  acc[i][j] = fma(A(i, k), b[k*nr + j], acc[i][j])
  *   for k = 0 .. kc-1 in order;  c[i*ldc + j] = acc[i][j].
- * a is a packed sliver of A (kc columns of mr values), b a packed sliver of B (kc rows of nr). */
-typedef void GemmKernelF64(size_t kc, const double *a, const double *b, double *c, size_t ldc,
-                           int load);
-typedef void GemmKernelF32(size_t kc, const float *a, const float *b, float *c, size_t ldc,
-                           int load);
+ * b is a packed sliver of B (kc rows of nr). With lda = 0, a is a packed sliver of A (kc
+ * columns of mr values): A(i, k) = a[k*mr + i]; otherwise a is A itself, rows lda apart:
+ * A(i, k) = a[i*lda + k] (used when A would be packed only to be read a few times). */
+typedef void GemmKernelF64(size_t kc, const double *a, size_t lda, const double *b, double *c,
+                           size_t ldc, int load);
+typedef void GemmKernelF32(size_t kc, const float *a, size_t lda, const float *b, float *c,
+                           size_t ldc, int load);
 
 /* The largest micro-tile of any path (for the edge-tile buffer). */
 #define GEMM_MAX_MR 12
@@ -56,5 +58,9 @@ int gemm_x86_has_avx2(void);
 int gemm_x86_has_avx512(void);
 GemmKernelF64 gemm_kernel_f64_avx2, gemm_kernel_f64_avx512;
 GemmKernelF32 gemm_kernel_f32_avx2, gemm_kernel_f32_avx512;
+/* Half-width kernels (mr x nr/2) for the last nr/2 or fewer columns: same sums, half the
+ * work on an edge that would otherwise multiply padding. b is still packed nr wide. */
+GemmKernelF64 gemm_kernel_f64_avx2_half, gemm_kernel_f64_avx512_half;
+GemmKernelF32 gemm_kernel_f32_avx2_half, gemm_kernel_f32_avx512_half;
 
 #endif

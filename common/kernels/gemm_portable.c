@@ -10,16 +10,18 @@
 #define NR GEMM_PORTABLE_NR
 
 #define PORTABLE_KERNEL(NAME, T, FMA)                                                        \
-    void NAME(size_t kc, const T *a, const T *b, T *c, size_t ldc, int load)                \
+    void NAME(size_t kc, const T *a, size_t lda, const T *b, T *c, size_t ldc, int load)    \
     {                                                                                        \
         T acc[MR][NR];                                                                       \
         for (size_t i = 0; i < MR; i++)                                                      \
             for (size_t j = 0; j < NR; j++)                                                  \
                 acc[i][j] = load ? c[i * ldc + j] : (T)0;                                    \
-        for (size_t k = 0; k < kc; k++, a += MR, b += NR)                                    \
-            for (size_t i = 0; i < MR; i++)                                                  \
+        for (size_t k = 0; k < kc; k++, b += NR)                                             \
+            for (size_t i = 0; i < MR; i++) {                                                \
+                const T aik = lda ? a[i * lda + k] : a[k * MR + i];                          \
                 for (size_t j = 0; j < NR; j++)                                              \
-                    acc[i][j] = FMA(a[i], b[j], acc[i][j]);                                  \
+                    acc[i][j] = FMA(aik, b[j], acc[i][j]);                                   \
+            }                                                                                \
         for (size_t i = 0; i < MR; i++)                                                      \
             for (size_t j = 0; j < NR; j++)                                                  \
                 c[i * ldc + j] = acc[i][j];                                                  \
