@@ -8,7 +8,7 @@
 # for 3 iterations, runs its gradient check, and one step of numerical training; the
 # chapter 6 trainings run a few steps or epochs. ch03_mnist needs the book's weights (data/sample_weight.pkl or
 # ../shared/data/sample_weight.pkl) and is skipped with a message without them; so do the
-# chapter 8 inference programs without DeepConvNet weights (ch08_train_deepnet: 2 iterations).
+# chapter 8 inference programs without DeepConvNet weights (ch08_train_deepnet: 1 iteration).
 # Every block still allocated at exit counts as a leak (--errors-for-leak-kinds=all), except
 # the OpenMP runtime's own (tests/memcheck.supp says which).
 set -u
@@ -109,10 +109,10 @@ for c in "$@"; do
         elif [ $c = ch08_misclassified_mnist ]; then
             check $c --weights "$deep" --data "$small" --out "$tmp/out"
         else
-            check $c --weights "$deep" --data "$small" --count 100
+            check $c --weights "$deep" --data "$small" --count 20
         fi ;;
     ch08_train_deepnet)
-        check $c --iters 2 --batch 10 --data "$small" --save "$tmp/out/deep.npz" ;;
+        check $c --iters 1 --batch 5 --data "$small" --save "$tmp/out/deep.npz" ;;
     *)  check $c ;;
     esac
 done
