@@ -243,11 +243,16 @@ bench-gemm: $(BENCH_DIR)/bench_gemm
 .PHONY: bench-gemm
 bench: $(BENCH_DIR)/bench_gemm
 
+$(BENCH_DIR)/bench_deep_convnet: $(BUILD)/obj/tests/bench/bench_deep_convnet.o $(LIBCOMMON)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
 $(BENCH_DIR)/bench_convnet: $(BUILD)/obj/tests/bench/bench_convnet.o $(LIBCOMMON)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-bench: check-deps $(BINS) $(BENCH_DIR)/timeit $(BENCH_DIR)/bench_predict $(BENCH_DIR)/bench_convnet
+bench: check-deps $(BINS) $(BENCH_DIR)/timeit $(BENCH_DIR)/bench_predict $(BENCH_DIR)/bench_convnet \
+       $(BENCH_DIR)/bench_deep_convnet
 	CC=$(CC) tests/bench/run.sh $(BUILD)
 
 clean:

@@ -8,7 +8,8 @@
 # for 3 iterations, runs its gradient check, and one step of numerical training; the
 # chapter 6 trainings run a few steps or epochs; ch07_train_convnet 3 steps of 10 images, whose
 # parameters the other ch07 programs read. ch03_mnist needs the book's weights (data/sample_weight.pkl or
-# ../shared/data/sample_weight.pkl) and is skipped with a message without them.
+# ../shared/data/sample_weight.pkl) and is skipped with a message without them; so do the
+# chapter 8 inference programs without DeepConvNet weights (ch08_train_deepnet: 1 iteration).
 # Every block still allocated at exit counts as a leak (--errors-for-leak-kinds=all), except
 # the OpenMP runtime's own (tests/memcheck.supp says which).
 set -u
@@ -43,6 +44,11 @@ done
 weights=
 for w in data/sample_weight.pkl ../shared/data/sample_weight.pkl; do
     [ -f "$w" ] && { weights=$w; break; }
+done
+deep=      # DeepConvNet weights for the chapter 8 programs: the book's, else ours
+for w in data/deep_convnet_params.pkl ../shared/data/book2016/ch08_deep_convnet_params.pkl \
+         data/weights/deep_convnet.npz; do
+    [ -f "$w" ] && { deep=$w; break; }
 done
 
 failed=0
@@ -79,7 +85,7 @@ for c in "$@"; do
     ch03_activations|ch04_gradients|ch03_mnist|ch04_two_layer_net|ch06_optimizer_compare_mnist|\
     ch06_weight_init_compare|ch06_batch_norm_*|ch06_overfit_*|ch06_hyperparameter_optimization|\
     ch07_simple_convnet|ch07_train_convnet|ch07_visualize_filter|ch07_apply_filter|\
-    ch05_gradient_check|ch05_train_neuralnet)
+    ch05_gradient_check|ch05_train_neuralnet|ch08_*)
         if [ $have_data = 0 ] && [ $c != ch03_activations ]; then
             echo "memcheck $c: skipped: data/mnist is missing (run \`make data\`)"
             continue
@@ -120,6 +126,16 @@ for c in "$@"; do
     ch05_gradient_check) check $c --data "$small" ;;
     ch05_train_neuralnet)
         check $c --iters 3 --threads 2 --data "$small" --out "$tmp/out" --save "$tmp/out/w.npz" ;;
+    ch08_deep_convnet|ch08_misclassified_mnist|ch08_half_float_network)
+        if [ -z "$deep" ]; then
+            echo "memcheck $c: skipped: no DeepConvNet weights (data/deep_convnet_params.pkl)"
+        elif [ $c = ch08_misclassified_mnist ]; then
+            check $c --weights "$deep" --data "$small" --out "$tmp/out"
+        else
+            check $c --weights "$deep" --data "$small" --count 20
+        fi ;;
+    ch08_train_deepnet)
+        check $c --iters 1 --batch 5 --data "$small" --save "$tmp/out/deep.npz" ;;
     *)  check $c ;;
     esac
 done

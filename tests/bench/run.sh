@@ -179,10 +179,6 @@ else
     fi
 fi
 
-echo
-echo "== GEMM (kernels/gemm.c): GFLOP/s on the book's shapes beside NumPy's np.dot, 1 and 2 threads"
-echo "   (chapter 4's Affine at batch 100 and its backward products, chapter 7's im2col products, square 1024)"
-tests/bench/gemm_bench.sh "$build/bench/bench_gemm"
 # ---- chapter 6: the book's own scripts (BOOK = a clone of the book's code) ----------------
 book=${BOOK:-/work/book/dlfs}
 echo
@@ -206,6 +202,7 @@ else
         echo "ratio: C is $(ratio "$n" "$c")x faster"
     done
 fi
+
 
 echo
 echo "== ch07 SimpleConvNet: one training iteration (batch 100: gradient + Adam update, median of 20)"
@@ -264,3 +261,28 @@ if [ -n "$py" ] && [ -n "$book" ] && [ -f "$book/ch05/train_neuralnet.py" ] && [
     fi
 fi
 rm -rf "$tmp"
+echo
+echo "== GEMM (kernels/gemm.c): GFLOP/s on the book's shapes beside NumPy's np.dot, 1 and 2 threads"
+echo "   (chapter 4's Affine at batch 100 and its backward products, chapter 7's im2col products, square 1024)"
+tests/bench/gemm_bench.sh "$build/bench/bench_gemm"
+
+echo
+echo "== ch08 DeepConvNet (book 8.1): inference on the 10,000 test images (batches of 100) and one"
+echo "   training iteration (batch 100: gradient, Adam update, loss), median of ${DEEP_ITERS:=5}"
+deep_weights=${DEEP_WEIGHTS:-../shared/data/book2016/ch08_deep_convnet_params.pkl}
+[ -f "$deep_weights" ] || deep_weights=""      # the speed does not depend on the weights
+c_line=$("$build/bench/bench_deep_convnet" "$mnist" "$deep_weights" "$DEEP_ITERS")
+echo "$c_line" | sed 's/^/C     /'
+if [ -z "$py" ]; then
+    echo "NumPy: skipped (no NumPy)"
+elif deep_book=${BOOK:-../book/dlfs}; [ ! -f "$deep_book/ch08/deep_convnet.py" ]; then
+    echo "NumPy: skipped: the book's code is not in BOOK=$deep_book (BOOK=DIR: a clone of github.com/oreilly-japan/deep-learning-from-scratch)"
+else
+    np_line=$(numpy tests/bench/deep_convnet_numpy.py "$deep_book" "$mnist" "$deep_weights" 3)
+    echo "$np_line" | sed 's/^/NumPy /'
+    np_inf=$(echo "$np_line" | field inference_seconds)
+    echo "ratio: inference: C is $(ratio "$np_inf" "$(echo "$c_line" | field inference_seconds)")x faster (float64, the Net's layers),"\
+         "$(ratio "$np_inf" "$(echo "$c_line" | field inference_fast_seconds)")x (float64 fast path),"\
+         "$(ratio "$np_inf" "$(echo "$c_line" | field inference_f32_seconds)")x (float32);"\
+         "training iteration: $(ratio "$(echo "$np_line" | field train_iter_seconds)" "$(echo "$c_line" | field train_iter_seconds)")x faster"
+fi
