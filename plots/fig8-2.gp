@@ -3,7 +3,7 @@
 # Data: ch08_misclassified_mnist writes ch08_misclassified_mnist.pgm (the 20 digits stacked,
 # a binary PGM 28 x 560 whose 14-byte header "P5\n28 560\n255\n" is skipped) and
 # ch08_misclassified_mnist.dat (view, test index, label, inference; one row per digit shown).
-load "../../plots/style.gp"
+load "style.gp"
 set terminal pngcairo size 700,620 noenhanced font "sans,10"
 set output "fig8-2.png"
 # the titles first (stats honours the ranges set below); no rows when there were no weights
