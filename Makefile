@@ -179,8 +179,9 @@ $(TEST_BIN): $(TEST_OBJ) $(LIBCOMMON)
 
 $(TEST_OBJ): CPPFLAGS += -DDLFS_BIN_DIR='"$(CURDIR)/$(BUILD)/bin"' -DDLFS_SOURCE_DIR='"$(CURDIR)"'
 
+# Under SANITIZE=1, LeakSanitizer excuses only Criterion's own block (tests/lsan.supp).
 test: check-test-deps $(BINS) $(TEST_BIN)
-	$(TEST_BIN)
+	LSAN_OPTIONS=suppressions=tests/lsan.supp:print_suppressions=0 $(TEST_BIN)
 
 # ---- hostile input: fuzzing and valgrind -----------------------------------
 

@@ -87,7 +87,7 @@ say_ratio() {   # say_ratio WHAT NUMPY_SECONDS C_SECONDS
 
 # The book's clone, for its own scripts.
 book=""
-for cand in "${BOOK:-}" ../deep-learning-from-scratch /work/book/dlfs; do
+for cand in "${BOOK:-}" ../deep-learning-from-scratch; do
     if [ -n "$cand" ] && [ -f "$cand/ch03/neuralnet_mnist_batch.py" ] && [ -f "$cand/dataset/mnist.py" ]; then
         book=$(cd "$cand" && pwd)
         break
@@ -180,7 +180,6 @@ else
 fi
 
 # ---- chapter 6: the book's own scripts (BOOK = a clone of the book's code) ----------------
-book=${BOOK:-/work/book/dlfs}
 echo
 if [ -z "$py" ] || [ ! -f "$book/ch06/optimizer_compare_mnist.py" ]; then
     echo "== ch06: skipped: needs NumPy and the book's code in BOOK=$book (BOOK=DIR to point at a clone)"
@@ -212,7 +211,6 @@ c_iter=$(echo "$c_line" | field iter_seconds)
 c_acc=$(echo "$c_line" | field accuracy_seconds)
 echo "C     iteration ${c_iter} s, inference ${c_acc} s ($(echo "$c_line" | sed -n 's/.*\(threads=[0-9]*\).*/\1/p'))"
 echo "      the book's 12,000 iterations at this speed: $(awk -v s="$c_iter" 'BEGIN { printf "%.0f", 12000 * s }') s"
-book=${BOOK:-../book/dlfs}
 if [ -z "$py" ]; then
     echo "NumPy skipped: no python3 with NumPy"
 elif [ ! -f "$book/ch07/simple_convnet.py" ]; then
@@ -230,7 +228,6 @@ echo
 echo "== ch05_train_neuralnet: the book's schedule (784-50-10 ReLU TwoLayerNet, 10,000 iterations of"
 echo "   batch 100, lr 0.1, train and test accuracy every epoch), --seed 0 against the book's own"
 echo "   ch05/train_neuralnet.py after np.random.seed(0); whole process, MNIST loading included"
-book=${BOOK:-}
 if [ -z "$book" ] || [ ! -f "$book/ch05/train_neuralnet.py" ] || [ ! -f "$book/dataset/mnist.pkl" ]; then
     echo "NumPy side skipped: set BOOK=/path/to/deep-learning-from-scratch (a clone of the book's"
     echo "  code whose dataset/ holds mnist.pkl, so it does not download), e.g. BOOK=~/dlfs make bench"
@@ -275,7 +272,7 @@ c_line=$("$build/bench/bench_deep_convnet" "$mnist" "$deep_weights" "$DEEP_ITERS
 echo "$c_line" | sed 's/^/C     /'
 if [ -z "$py" ]; then
     echo "NumPy: skipped (no NumPy)"
-elif deep_book=${BOOK:-../book/dlfs}; [ ! -f "$deep_book/ch08/deep_convnet.py" ]; then
+elif deep_book=$book; [ ! -f "$deep_book/ch08/deep_convnet.py" ]; then
     echo "NumPy: skipped: the book's code is not in BOOK=$deep_book (BOOK=DIR: a clone of github.com/oreilly-japan/deep-learning-from-scratch)"
 else
     np_line=$(numpy tests/bench/deep_convnet_numpy.py "$deep_book" "$mnist" "$deep_weights" 3)
