@@ -194,9 +194,11 @@ FUZZ_CC      ?= clang
 FUZZ_DIR     := $(BUILD)/fuzz
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CFLAGS  := -O1 -g $(WARN) -ffp-contract=off -D_POSIX_C_SOURCE=200809L $(FUZZ_SAN)
-# The readers need only sys/, numpy/ and formats/ (dependencies point one way), so the
-# instrumented library leaves out kernels/ and nn/.
-FUZZ_SRC     := $(wildcard common/sys/*.c common/numpy/*.c common/formats/*.c)
+# The readers need only sys/, numpy/ and formats/ (dependencies point one way), and the
+# harnesses chapter 3's network check: the instrumented library leaves out the rest
+# (instrumenting kernels/ took minutes).
+FUZZ_SRC     := $(wildcard common/sys/*.c common/numpy/*.c common/formats/*.c) \
+                common/nn/network.c common/nn/functions.c common/nn/gradient.c
 FUZZ_OBJ     := $(FUZZ_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
 FUZZ_BINS    := $(FUZZ_DIR)/fuzz_idx $(FUZZ_DIR)/fuzz_pickle $(FUZZ_DIR)/fuzz_npz \
                 $(FUZZ_DIR)/fuzz_mnist_cache
