@@ -443,6 +443,39 @@ static int read_all(int fd, unsigned char *p, size_t n)
     return 0;
 }
 
+/* The cache header's line exactly as cache_write prints it: "bytes N sum S\n", N in decimal
+ * without leading zeros or sign, S 16 lowercase hex digits (sscanf would also take
+ * "bytes011", " +5" or upper case). Returns 0, or -1. */
+static int parse_cache_line(const char *p, size_t *claimed, unsigned long long *sum)
+{
+    if (strncmp(p, "bytes ", 6) != 0)
+        return -1;
+    p += 6;
+    if (*p < '0' || *p > '9' || (p[0] == '0' && p[1] >= '0' && p[1] <= '9'))
+        return -1;
+    size_t n = 0;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        if (n > (SIZE_MAX - 9) / 10)
+            return -1;
+        n = n * 10 + (size_t)(*p - '0');
+    }
+    if (strncmp(p, " sum ", 5) != 0)
+        return -1;
+    p += 5;
+    unsigned long long s = 0;
+    for (int i = 0; i < 16; i++, p++) {
+        const int d = *p >= '0' && *p <= '9' ? *p - '0' : *p >= 'a' && *p <= 'f' ? *p - 'a' + 10 : -1;
+        if (d < 0)
+            return -1;
+        s = s << 4 | (unsigned long long)d;
+    }
+    if (strcmp(p, "\n") != 0)
+        return -1;
+    *claimed = n;
+    *sum = s;
+    return 0;
+}
+
 int mnist_cache_check(const char *header, const unsigned char *idx, size_t len,
                       const char *key, int labels, size_t expect_count)
 {
@@ -450,7 +483,6 @@ int mnist_cache_check(const char *header, const unsigned char *idx, size_t len,
     const size_t key_len = strlen(key);
     char scratch[ERR_LEN], line[64];
     size_t claimed;
-    int used = -1;
     unsigned long long sum;
     IdxHeader h;
     if (key_len >= MNIST_CACHE_HEADER || memcmp(header, key, key_len) != 0)
@@ -466,8 +498,7 @@ int mnist_cache_check(const char *header, const unsigned char *idx, size_t len,
     for (const char *q = nul; q < rest + rest_len; q++)
         if (*q != '\0')
             return -1;
-    if (sscanf(line, "bytes %zu sum %16llx\n%n", &claimed, &sum, &used) != 2 ||
-        used < 0 || (size_t)used != strlen(line) || claimed != len || len < k->header ||
+    if (parse_cache_line(line, &claimed, &sum) != 0 || claimed != len || len < k->header ||
         check_header(k, idx, "cache", &h, scratch) != 0 ||
         check_length(k, &h, len - k->header, "cache", scratch) != 0 ||
         (expect_count && h.count != expect_count) ||
