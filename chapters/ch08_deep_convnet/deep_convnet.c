@@ -29,6 +29,7 @@
 #include "nn/deep_convnet.h"
 #include "numpy/npprint.h"
 #include "sys/checked.h"
+#include "sys/find_file.h"
 #include "sys/cli.h"
 #include "sys/paths.h"
 
@@ -38,21 +39,6 @@ static const char *const weight_candidates[] = {
     "data/deep_convnet_params.pkl",     /* a reader's copy of the book's file */
     "data/weights/deep_convnet.npz",    /* ours, trained by ch08_train_deepnet */
 };
-
-/* --weights, else the first candidate that exists, else NULL. Returns a malloc'd path. */
-static char *find_weights(const char *given)
-{
-    if (given)
-        return xstrdup(given);
-    for (size_t i = 0; i < sizeof weight_candidates / sizeof weight_candidates[0]; i++) {
-        char *p = project_path(weight_candidates[i]);
-        struct stat st;
-        if (stat(p, &st) == 0)
-            return p;
-        free(p);
-    }
-    return NULL;
-}
 
 /* The book's accuracy(): for each batch, y = predict(tx, train_flg=False), np.argmax(y,
  * axis=1), count the matches with tt. The images are converted from bytes batch by batch.
@@ -133,7 +119,8 @@ int main(int argc, char **argv)
     printf("parameters: %zu\n", total);
 
     /* 8.1.2: network.load_params("deep_convnet_params.pkl") */
-    char *weights = find_weights(weights_opt);
+    char *weights = find_first_file(weights_opt, weight_candidates,
+                                    sizeof weight_candidates / sizeof weight_candidates[0]);
     if (!weights) {
         fprintf(stderr, "%s: no weights: put the book's deep_convnet_params.pkl (ch08/ in "
                 "github.com/oreilly-japan/deep-learning-from-scratch) in data/, train ours with "

@@ -37,6 +37,7 @@
 #include "numpy/half.h"
 #include "numpy/npprint.h"
 #include "sys/checked.h"
+#include "sys/find_file.h"
 #include "sys/cli.h"
 #include "sys/paths.h"
 #include "sys/progress.h"
@@ -48,20 +49,6 @@ static const char *const weight_candidates[] = {
     "data/deep_convnet_params.pkl",     /* a reader's copy of the book's file */
     "data/weights/deep_convnet.npz",    /* ours, trained by ch08_train_deepnet */
 };
-
-static char *find_weights(const char *given)
-{
-    if (given)
-        return xstrdup(given);
-    for (size_t i = 0; i < sizeof weight_candidates / sizeof weight_candidates[0]; i++) {
-        char *p = project_path(weight_candidates[i]);
-        struct stat st;
-        if (stat(p, &st) == 0)
-            return p;
-        free(p);
-    }
-    return NULL;
-}
 
 static size_t argmax_row(const double *y, size_t n)
 {
@@ -139,7 +126,8 @@ int main(int argc, char **argv)
     const size_t sampled = test.count < count ? test.count : count, item = 28 * 28;
 
     /* network = DeepConvNet(); network.load_params("deep_convnet_params.pkl") */
-    char *weights = find_weights(weights_opt);
+    char *weights = find_first_file(weights_opt, weight_candidates,
+                                    sizeof weight_candidates / sizeof weight_candidates[0]);
     if (!weights) {
         fprintf(stderr, "%s: no weights: put the book's deep_convnet_params.pkl (ch08/ in "
                 "github.com/oreilly-japan/deep-learning-from-scratch) in data/, train ours with "

@@ -35,6 +35,7 @@
 #include "numpy/npprint.h"
 #include "sys/atomic.h"
 #include "sys/checked.h"
+#include "sys/find_file.h"
 #include "sys/cli.h"
 #include "sys/paths.h"
 
@@ -45,20 +46,6 @@ static const char *const weight_candidates[] = {
     "data/deep_convnet_params.pkl",     /* a reader's copy of the book's file */
     "data/weights/deep_convnet.npz",    /* ours, trained by ch08_train_deepnet */
 };
-
-static char *find_weights(const char *given)
-{
-    if (given)
-        return xstrdup(given);
-    for (size_t i = 0; i < sizeof weight_candidates / sizeof weight_candidates[0]; i++) {
-        char *p = project_path(weight_candidates[i]);
-        struct stat st;
-        if (stat(p, &st) == 0)
-            return p;
-        free(p);
-    }
-    return NULL;
-}
 
 /* for i in range(x_test.shape[0] / batch_size): y = predict(tx); classified_ids.append(argmax)
  * predict: DeepConvNetF's float64 path (the Net's bits, faster), or the Net's layers. */
@@ -147,7 +134,8 @@ int main(int argc, char **argv)
         die("%s: test images are %zux%zu; DeepConvNet needs 28x28", data, test.rows, test.cols);
 
     /* network = DeepConvNet(); network.load_params("deep_convnet_params.pkl") */
-    char *weights = find_weights(weights_opt);
+    char *weights = find_first_file(weights_opt, weight_candidates,
+                                    sizeof weight_candidates / sizeof weight_candidates[0]);
     if (!weights) {
         write_figure(out, &test, NULL, NULL, NULL, 0);   /* an empty grid, so make plots runs */
         fprintf(stderr, "%s: no weights: put the book's deep_convnet_params.pkl (ch08/ in "
