@@ -30,13 +30,16 @@ head_idx() {  # head_idx SRC.gz DST HEADER_BYTES ITEM_BYTES N
     gunzip -c "$src" | tail -c +$((header + 1)) | head -c $((item * n)) >> "$dst"
 }
 small=$tmp/mnist
-mkdir -p "$small" "$tmp/out"
+tiny=$tmp/mnist10     # 10 images: DeepConvNet under valgrind costs seconds per image
+mkdir -p "$small" "$tiny" "$tmp/out"
 have_data=1
 for split in train t10k; do
     img=data/mnist/$split-images-idx3-ubyte.gz lbl=data/mnist/$split-labels-idx1-ubyte.gz
     if [ -f "$img" ] && [ -f "$lbl" ]; then
         head_idx "$img" "$small/$split-images-idx3-ubyte" 16 784 100
         head_idx "$lbl" "$small/$split-labels-idx1-ubyte" 8 1 100
+        head_idx "$img" "$tiny/$split-images-idx3-ubyte" 16 784 10
+        head_idx "$lbl" "$tiny/$split-labels-idx1-ubyte" 8 1 10
     else
         have_data=0
     fi
@@ -130,12 +133,12 @@ for c in "$@"; do
         if [ -z "$deep" ]; then
             echo "memcheck $c: skipped: no DeepConvNet weights (data/deep_convnet_params.pkl)"
         elif [ $c = ch08_misclassified_mnist ]; then
-            check $c --weights "$deep" --data "$small" --out "$tmp/out"
+            check $c --weights "$deep" --data "$tiny" --out "$tmp/out"
         else
             check $c --weights "$deep" --data "$small" --count 20
         fi ;;
     ch08_train_deepnet)
-        check $c --iters 1 --batch 5 --data "$small" --save "$tmp/out/deep.npz" ;;
+        check $c --iters 1 --batch 5 --data "$tiny" --save "$tmp/out/deep.npz" ;;
     *)  check $c ;;
     esac
 done
