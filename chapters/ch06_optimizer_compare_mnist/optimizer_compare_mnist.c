@@ -115,18 +115,9 @@ int main(int argc, char **argv)
     progress_end(&bar);
 
     /* figure 6-9: smooth_curve(train_loss[key]) per iteration */
-    double *x = xcalloc(max_iterations, sizeof(double)), *smooth[NOPT];
-    const double *cols[1 + NOPT] = { x };
-    for (size_t i = 0; i < max_iterations; i++)
-        x[i] = (double)i;
-    for (int k = 0; k < NOPT; k++) {
-        smooth[k] = xcalloc(max_iterations, sizeof(double));
-        smooth_curve(smooth[k], train_loss[k], max_iterations);
-        cols[1 + k] = smooth[k];
-    }
-    datafile_write_or_die(out, "ch06_optimizer_compare_mnist.dat",
+    write_smoothed_losses(out, "ch06_optimizer_compare_mnist.dat",
                           "smooth_curve(train loss) per iteration (figure 6-9)",
-                          "iteration SGD Momentum AdaGrad Adam", max_iterations, 1 + NOPT, cols);
+                          "iteration SGD Momentum AdaGrad Adam", train_loss, NOPT, max_iterations);
     printf("data for figure 6-9: %s/ch06_optimizer_compare_mnist.dat\n", out);
     if (max_iterations < BOOK_ITERATIONS)
         printf("# this run: %zu of the book's %d iterations in %.1f s; the book's: "
@@ -138,9 +129,8 @@ int main(int argc, char **argv)
         net_free(networks[k]);
         optimizer_free(optimizers[k]);
         free(train_loss[k]);
-        free(smooth[k]);
     }
-    free(x), free(batch_mask), free(t_batch), free(t_train);
+    free(batch_mask), free(t_batch), free(t_train);
     tensor_free(&x_batch);
     tensor_free(&x_train);
     free(default_data), free(default_out);

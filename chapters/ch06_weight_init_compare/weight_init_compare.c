@@ -118,18 +118,9 @@ int main(int argc, char **argv)
     progress_end(&bar);
 
     /* figure 6-15: smooth_curve(train_loss[key]) per iteration */
-    double *x = xcalloc(max_iterations, sizeof(double)), *smooth[NOPT];
-    const double *cols[1 + NOPT] = { x };
-    for (size_t i = 0; i < max_iterations; i++)
-        x[i] = (double)i;
-    for (int k = 0; k < NOPT; k++) {
-        smooth[k] = xcalloc(max_iterations, sizeof(double));
-        smooth_curve(smooth[k], train_loss[k], max_iterations);
-        cols[1 + k] = smooth[k];
-    }
-    datafile_write_or_die(out, "ch06_weight_init_compare.dat",
+    write_smoothed_losses(out, "ch06_weight_init_compare.dat",
                           "smooth_curve(train loss) per iteration (figure 6-15)",
-                          "iteration std=0.01 Xavier He", max_iterations, 1 + NOPT, cols);
+                          "iteration std=0.01 Xavier He", train_loss, NOPT, max_iterations);
     printf("data for figure 6-15: %s/ch06_weight_init_compare.dat\n", out);
     if (max_iterations < BOOK_ITERATIONS)
         printf("# this run: %zu of the book's %d iterations in %.1f s; the book's: "
@@ -140,10 +131,9 @@ int main(int argc, char **argv)
     for (int k = 0; k < NOPT; k++) {
         net_free(networks[k]);
         free(train_loss[k]);
-        free(smooth[k]);
     }
     optimizer_free(optimizer);
-    free(x), free(batch_mask), free(t_batch), free(t_train);
+    free(batch_mask), free(t_batch), free(t_train);
     tensor_free(&x_batch);
     tensor_free(&x_train);
     free(default_data), free(default_out);

@@ -1,6 +1,11 @@
 /* smooth_curve.c - the book's util.smooth_curve: see smooth_curve.h. */
 #include "nn/smooth_curve.h"
 
+#include <stdlib.h>
+
+#include "formats/datafile.h"
+#include "sys/checked.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -44,4 +49,26 @@ void smooth_curve(double *y, const double *x, size_t n)
         }
         y[m] = acc;
     }
+}
+
+void write_smoothed_losses(const char *dir, const char *name, const char *title,
+                           const char *columns, double *const losses[], size_t k, size_t n)
+{
+    double *x = xcalloc(n ? n : 1, sizeof(double));
+    double **smooth = xcalloc(k, sizeof *smooth);
+    const double **cols = xcalloc(k + 1, sizeof *cols);
+    for (size_t i = 0; i < n; i++)
+        x[i] = (double)i;
+    cols[0] = x;
+    for (size_t j = 0; j < k; j++) {
+        smooth[j] = xcalloc(n ? n : 1, sizeof(double));
+        smooth_curve(smooth[j], losses[j], n);
+        cols[1 + j] = smooth[j];
+    }
+    datafile_write_or_die(dir, name, title, columns, n, k + 1, (const double *const *)cols);
+    for (size_t j = 0; j < k; j++)
+        free(smooth[j]);
+    free(smooth);
+    free(cols);
+    free(x);
 }

@@ -12,4 +12,10 @@
 /* y[0..n) = smooth_curve(x[0..n)); n >= 11 (shorter curves are copied unchanged). */
 void smooth_curve(double *y, const double *x, size_t n);
 
+/* Figures 6-9 and 6-15: writes <dir>/<name> (formats/datafile.h) with the columns
+ * "iteration" and smooth_curve(losses[k]) for each of the k curves of n iterations;
+ * columns names them ("iteration SGD Momentum ..."). Dies with a message on failure. */
+void write_smoothed_losses(const char *dir, const char *name, const char *title,
+                           const char *columns, double *const losses[], size_t k, size_t n);
+
 #endif
