@@ -11,8 +11,10 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "kernels/gemm.h"
 #include "kernels/parallel.h"
 #include "nn/layers.h"
 #include "nn/util.h"
@@ -228,6 +230,65 @@ Test(util, col2im_is_the_adjoint_of_im2col)
     }
 }
 
+/* The transposed layout of one image: im2col_t_rows is col.T (any row range), and
+ * col2im_t_one gives col2im's bits on the transpose. */
+static const size_t T_CASES[][6] = {   /* H, W, fh, fw, stride, pad */
+    { 5, 5, 3, 3, 1, 0 }, { 7, 6, 3, 3, 1, 1 }, { 7, 7, 3, 2, 2, 1 }, { 6, 5, 4, 4, 1, 2 },
+    { 3, 3, 2, 2, 2, 3 }, { 9, 8, 5, 5, 3, 2 }, { 28, 28, 5, 5, 1, 0 },
+};
+
+Test(util, im2col_t_rows_is_the_transpose_of_im2col)
+{
+    Random rng;
+    random_seed(&rng, 4);
+    for (size_t k = 0; k < sizeof T_CASES / sizeof T_CASES[0]; k++) {
+        const size_t *c = T_CASES[k];
+        Tensor x = tensor_randn(TENSOR_SHAPE4(1, 3, c[0], c[1]), &rng), col = { 0 };
+        im2col(&col, &x, c[2], c[3], c[4], c[5]);
+        const size_t P = col.shape[0], K = col.shape[1], chw[3] = { 3, c[0], c[1] };
+        double *colT = calloc(P * K, sizeof *colT);
+        cr_assert(colT);
+        /* three row ranges, as threads share them: [0, K/3), [K/3, K-1), [K-1, K) */
+        const size_t cut[4] = { 0, K / 3, K - 1, K };
+        for (int r = 0; r < 3; r++)
+            im2col_t_rows(colT + cut[r] * P, x.data, chw, c[2], c[3], c[4], c[5], cut[r],
+                          cut[r + 1]);
+        for (size_t p = 0; p < P; p++)
+            for (size_t q = 0; q < K; q++)
+                cr_expect(colT[q * P + p] == col.data[p * K + q],
+                          "case %zu: colT[%zu][%zu] = %g, col[%zu][%zu] = %g", k, q, p,
+                          colT[q * P + p], p, q, col.data[p * K + q]);
+        free(colT);
+        tensor_free(&x), tensor_free(&col);
+    }
+}
+
+Test(util, col2im_t_one_same_bits_as_col2im)
+{
+    Random rng;
+    random_seed(&rng, 5);
+    for (size_t k = 0; k < sizeof T_CASES / sizeof T_CASES[0]; k++) {
+        const size_t *c = T_CASES[k];
+        const size_t shape[4] = { 1, 3, c[0], c[1] }, chw[3] = { 3, c[0], c[1] };
+        const size_t P = conv_output_size(c[0], c[2], c[4], c[5]) *
+                         conv_output_size(c[1], c[3], c[4], c[5]), K = 3 * c[2] * c[3];
+        Tensor col = tensor_randn(TENSOR_SHAPE2(P, K), &rng), img = { 0 };
+        for (size_t i = 0; i < col.size; i++)     /* magnitudes apart: the order shows */
+            col.data[i] *= pow(10.0, (double)(i % 7) * 3.0 - 9.0);
+        double *colT = malloc(P * K * sizeof *colT), *ours = malloc(3 * c[0] * c[1] * 8);
+        cr_assert(colT && ours);
+        for (size_t p = 0; p < P; p++)
+            for (size_t q = 0; q < K; q++)
+                colT[q * P + p] = col.data[p * K + q];
+        col2im(&img, &col, shape, c[2], c[3], c[4], c[5]);
+        col2im_t_one(ours, colT, chw, c[2], c[3], c[4], c[5]);
+        cr_expect(memcmp(ours, img.data, img.size * sizeof(double)) == 0,
+                  "case %zu: col2im_t_one differs from col2im", k);
+        free(colT), free(ours);
+        tensor_free(&col), tensor_free(&img);
+    }
+}
+
 /* ---- numerical gradients of the layers --------------------------------------------------- */
 
 typedef struct {
@@ -433,6 +494,65 @@ Test(pooling, overlapping_windows_sum_at_the_maximum)
         cr_expect(dx.data[i] == (i == 12 ? 45.0 : 0.0), "dx[%zu] = %g", i, dx.data[i]);
     layer_free(pool);
     tensor_free(&x), tensor_free(&out), tensor_free(&dx), tensor_free(&dout);
+}
+
+/* Convolution against the book's three products on the whole batch, with the reference
+ * gemm (plain loops in gemm.h's order): col = im2col(x); out = col . W.T + b;
+ * dW = col.T . dout; dx = col2im(dout . W). The layer goes image by image in the
+ * transposed layout, threaded; the bits must be these. */
+static void conv_against_the_books_products(size_t stride, size_t pad, int threads)
+{
+    parallel_set_threads(threads);
+    Random rng;
+    random_seed(&rng, 11);
+    const size_t N = 3, C = 2, H = 9, Wd = 8, FN = 4, FH = 3, FW = 3;
+    Tensor x = tensor_randn(TENSOR_SHAPE4(N, C, H, Wd), &rng);
+    Tensor W = tensor_randn(TENSOR_SHAPE4(FN, C, FH, FW), &rng);
+    Tensor b = tensor_randn(1, (const size_t[]){ FN }, &rng);
+    Layer *conv = convolution_new(&W, &b, stride, pad);
+    Tensor out = { 0 }, dx = { 0 }, col = { 0 }, want_dx = { 0 };
+    layer_forward(conv, &out, &x, 1);
+    Tensor dout = tensor_randn(out.ndim, out.shape, &rng);
+    layer_backward(conv, &dx, &dout);
+    Param prm[LAYER_MAX_PARAMS];
+    layer_params(conv, prm);
+
+    im2col(&col, &x, FH, FW, stride, pad);
+    const size_t P = out.shape[2] * out.shape[3], R = N * P, K = C * FH * FW;
+    double *o = malloc(R * FN * 8), *d = malloc(R * FN * 8), *dW = malloc(FN * K * 8),
+           *dcol = malloc(R * K * 8);
+    cr_assert(o && d && dW && dcol);
+    gemm_f64_ref(GEMM_N, GEMM_T, R, FN, K, col.data, K, W.data, K, o, FN, 0);
+    for (size_t n = 0; n < N; n++)        /* (N*P, FN) + b -> (N, FN, OH, OW) and back */
+        for (size_t f = 0; f < FN; f++)
+            for (size_t p = 0; p < P; p++) {
+                const double want = o[(n * P + p) * FN + f] + b.data[f];
+                cr_expect(out.data[(n * FN + f) * P + p] == want, "out[%zu][%zu][%zu]", n, f,
+                          p);
+                d[(n * P + p) * FN + f] = dout.data[(n * FN + f) * P + p];
+            }
+    gemm_f64_ref(GEMM_T, GEMM_N, FN, K, R, d, FN, col.data, K, dW, K, 0);
+    cr_expect(memcmp(dW, prm[0].grad->data, FN * K * 8) == 0, "dW (stride %zu pad %zu)",
+              stride, pad);
+    gemm_f64_ref(GEMM_N, GEMM_N, R, K, FN, d, FN, W.data, K, dcol, K, 0);
+    Tensor dcol_t = tensor_from(TENSOR_SHAPE2(R, K), dcol);
+    col2im(&want_dx, &dcol_t, x.shape, FH, FW, stride, pad);
+    cr_expect(memcmp(dx.data, want_dx.data, x.size * 8) == 0, "dx (stride %zu pad %zu)",
+              stride, pad);
+    free(o), free(d), free(dW), free(dcol);
+    layer_free(conv);
+    tensor_free(&x), tensor_free(&W), tensor_free(&b), tensor_free(&out), tensor_free(&dx);
+    tensor_free(&col), tensor_free(&want_dx), tensor_free(&dout), tensor_free(&dcol_t);
+}
+
+Test(convolution, same_bits_as_the_books_products)
+{
+    for (int threads = 1; threads <= 2; threads++) {
+        conv_against_the_books_products(1, 0, threads);
+        conv_against_the_books_products(1, 1, threads);
+        conv_against_the_books_products(2, 1, threads);
+        conv_against_the_books_products(3, 2, threads);
+    }
 }
 
 /* ---- threads ------------------------------------------------------------------------------ */

@@ -174,6 +174,12 @@ typedef struct {
     size_t a_bytes, b_bytes;
 } Buffers;
 static Buffers pool[GEMM_MAX_THREADS];
+/* For products called from inside a caller's parallel region (a layer giving each thread
+ * its own images): slot t belongs to that region's thread t, which alone uses and grows it
+ * (one such region at a time, as in every program here). Kept, not allocated per call: a
+ * packing buffer is over malloc's mmap threshold, and mapping it afresh every call cost
+ * DeepConvNet's training a page fault per 4 KiB touched. */
+static Buffers nested[GEMM_MAX_THREADS];
 
 static size_t round_up(size_t n, size_t to) { return (n + to - 1) / to * to; }
 
@@ -188,6 +194,9 @@ static void pool_free(void)
         free(pool[t].a);
         free(pool[t].b);
         pool[t] = (Buffers){ 0 };
+        free(nested[t].a);
+        free(nested[t].b);
+        nested[t] = (Buffers){ 0 };
     }
 }
 
@@ -201,15 +210,39 @@ static int grow(void **p, size_t *have, size_t need)
     return *p ? 0 : -1;
 }
 
-/* Buffers for threads 0 .. n-1; freed at exit (so valgrind sees no leak). */
-static int pool_reserve(int n, size_t a_bytes, size_t b_bytes)
+/* pool_free runs at exit (so valgrind sees no leak); 0, or -1 if atexit refused. */
+static int hook_pool_free(void)
 {
     static int hooked;
+    int rc = 0;
+#ifdef _OPENMP
+#pragma omp critical(gemm_pool_hook)
+#endif
     if (!hooked) {
-        if (atexit(pool_free) != 0)
-            return -1;
-        hooked = 1;
+        rc = atexit(pool_free);
+        hooked = rc == 0;
     }
+    return rc;
+}
+
+/* The calling thread's nested buffers (see nested), grown to a_bytes and b_bytes. */
+static Buffers *nested_reserve(int id, size_t a_bytes, size_t b_bytes)
+{
+    if (id < 0 || id >= GEMM_MAX_THREADS)
+        return NULL;
+    Buffers *own = &nested[id];
+    if ((own->a_bytes < a_bytes || own->b_bytes < b_bytes) &&
+        (hook_pool_free() != 0 || grow(&own->a, &own->a_bytes, a_bytes) != 0 ||
+         grow(&own->b, &own->b_bytes, b_bytes) != 0))
+        return NULL;
+    return own;
+}
+
+/* Buffers for threads 0 .. n-1, freed at exit. */
+static int pool_reserve(int n, size_t a_bytes, size_t b_bytes)
+{
+    if (hook_pool_free() != 0)
+        return -1;
     for (int t = 0; t < n; t++)
         if (grow(&pool[t].a, &pool[t].a_bytes, a_bytes) != 0 ||
             grow(&pool[t].b, &pool[t].b_bytes, b_bytes) != 0)

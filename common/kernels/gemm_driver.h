@@ -154,16 +154,16 @@ static void SFX(product)(GemmTrans ta, GemmTrans tb, size_t M, size_t N, size_t 
 
     threads_used = 1;
     if (in_parallel()) {
-        /* Called from inside someone else's parallel region: one thread, own buffers; the
-         * B panel is for all N columns (one share), not for a share of the split above. */
+        /* Called from inside someone else's parallel region: one thread, that thread's
+         * nested buffers; the B panel is for all N columns (one share), not for a share of
+         * the split above. */
         const size_t b_one = round_up(N < bl->nc ? N : bl->nc, bl->nr) * bl->kc * sizeof(T);
-        void *ap = aligned_bytes(a_bytes), *bp = aligned_bytes(b_one);
-        if (ap && bp)
-            SFX(block)(cfg, ta, tb, 0, M, 0, N, K, A, lda, B, ldb, C, ldc, accumulate, ap, bp);
+        const Buffers *own = nested_reserve(thread_num(), a_bytes, b_one);
+        if (own)
+            SFX(block)(cfg, ta, tb, 0, M, 0, N, K, A, lda, B, ldb, C, ldc, accumulate, own->a,
+                       own->b);
         else
             REF(ta, tb, M, N, K, A, lda, B, ldb, C, ldc, accumulate);
-        free(ap);
-        free(bp);
         return;
     }
     if (pool_reserve(sp.threads, a_bytes, b_bytes) != 0) {

@@ -123,13 +123,14 @@ static void convolution_forward(Layer *l, Tensor *out, const Tensor *x, int trai
     const double *W = conv->W->data, *b = conv->b->data;
     FOR_EACH_IMAGE
     for (size_t n = 0; n < s.N; n++) {
-        double *col = buf + (size_t)thread_id() * s.P * s.K;
-        /* col = im2col(x, FH, FW, stride, pad): this image's rows */
-        im2col_one(col, x->data + n * s.image, s.chw, s.FH, s.FW, conv->stride, conv->pad);
+        double *colT = buf + (size_t)thread_id() * s.P * s.K;
+        /* col = im2col(x, FH, FW, stride, pad): this image's rows, laid out as col.T */
+        im2col_t_rows(colT, x->data + n * s.image, s.chw, s.FH, s.FW, conv->stride, conv->pad,
+                      0, s.K);
         /* np.dot(col, col_W) with col_W = W.reshape(FN, -1).T, computed as W . col.T,
          * which is its transpose(0, 3, 1, 2) (the same sums, in the same order) */
         double *yn = y + n * s.FN * s.P;
-        gemm_f64(GEMM_N, GEMM_T, s.FN, s.P, s.K, W, s.K, col, s.K, yn, s.P, 0);
+        gemm_f64(GEMM_N, GEMM_N, s.FN, s.P, s.K, W, s.K, colT, s.P, yn, s.P, 0);
         for (size_t f = 0; f < s.FN; f++)                  /* + self.b */
             for (size_t p = 0; p < s.P; p++)
                 yn[f * s.P + p] += b[f];
@@ -161,30 +162,35 @@ static void convolution_backward(Layer *l, Tensor *dx, const Tensor *dout)
         db[f] = acc;
     }
     /* self.dW = np.dot(self.col.T, dout): each dW[f][k] sums over the rows (n, p) in order,
-     * image after image (gemm's accumulate continues the sum). Threads share the filters. */
+     * image after image (gemm's accumulate continues the sum). Threads share the columns k
+     * of col (the rows of col.T), each making only its own rows of each image's im2col. */
 #ifdef _OPENMP
 #pragma omp parallel
 #endif
     {
         const size_t t = (size_t)thread_id(), nt = (size_t)thread_count();
-        const size_t f0 = s.FN * t / nt, f1 = s.FN * (t + 1) / nt;
-        double *col = buf + t * 2 * s.P * s.K;
-        for (size_t n = 0; f0 < f1 && n < s.N; n++) {
-            im2col_one(col, x->data + n * s.image, s.chw, s.FH, s.FW, conv->stride, conv->pad);
-            gemm_f64(GEMM_N, GEMM_N, f1 - f0, s.K, s.P, g + (n * s.FN + f0) * s.P, s.P, col,
-                     s.K, dW + f0 * s.K, s.K, n > 0);
+        const size_t k0 = s.K * t / nt, k1 = s.K * (t + 1) / nt;
+        double *colT = buf + t * 2 * s.P * s.K;
+        for (size_t n = 0; k0 < k1 && n < s.N; n++) {
+            im2col_t_rows(colT, x->data + n * s.image, s.chw, s.FH, s.FW, conv->stride,
+                          conv->pad, k0, k1);
+            gemm_f64(GEMM_N, GEMM_T, s.FN, k1 - k0, s.P, g + n * s.FN * s.P, s.P, colT, s.P,
+                     dW + k0, s.K, n > 0);
         }
     }
     if (!dx)
         return;
-    /* dcol = np.dot(dout, self.col_W.T); dx = col2im(dcol, self.x.shape, ...) */
+    /* dcol = np.dot(dout, self.col_W.T); dx = col2im(dcol, self.x.shape, ...), with dcol
+     * computed as its transpose W.T . dout (the same sums over the filters f, in order) */
     tensor_reshape(dx, 4, x->shape);
     const double *W = conv->W->data;
     FOR_EACH_IMAGE
     for (size_t n = 0; n < s.N; n++) {
-        double *dcol = buf + (size_t)thread_id() * 2 * s.P * s.K + s.P * s.K;
-        gemm_f64(GEMM_T, GEMM_N, s.P, s.K, s.FN, g + n * s.FN * s.P, s.P, W, s.K, dcol, s.K, 0);
-        col2im_one(dx->data + n * s.image, dcol, s.chw, s.FH, s.FW, conv->stride, conv->pad);
+        double *dcolT = buf + (size_t)thread_id() * 2 * s.P * s.K + s.P * s.K;
+        gemm_f64(GEMM_T, GEMM_N, s.K, s.P, s.FN, W, s.K, g + n * s.FN * s.P, s.P, dcolT, s.P,
+                 0);
+        col2im_t_one(dx->data + n * s.image, dcolT, s.chw, s.FH, s.FW, conv->stride,
+                     conv->pad);
     }
 }
 

@@ -146,3 +146,71 @@ void col2im_one(double *img, const double *col, const size_t chw[3], size_t filt
                                 filter_w, stride, pad);
     col2im_image(img, col, &g);
 }
+
+/* The output columns ow whose input column ow*stride + x - pad lies inside [0, W). */
+static void ow_inside(size_t x, const Geometry *g, size_t *lo, size_t *hi)
+{
+    const size_t s = g->stride;
+    *lo = x >= g->pad ? 0 : (g->pad - x + s - 1) / s;
+    *hi = g->W + g->pad <= x ? 0 : (g->W + g->pad - x - 1) / s + 1;
+    if (*hi > g->OW)
+        *hi = g->OW;
+    if (*lo > *hi)
+        *lo = *hi;
+}
+
+void im2col_t_rows(double *colT, const double *img, const size_t chw[3], size_t filter_h,
+                   size_t filter_w, size_t stride, size_t pad, size_t k0, size_t k1)
+{
+    const Geometry g = geometry((const size_t[]){ 1, chw[0], chw[1], chw[2] }, filter_h,
+                                filter_w, stride, pad);
+    const size_t P = g.OH * g.OW, FHW = g.FH * g.FW;
+    assert(k0 <= k1 && k1 <= g.C * FHW && "im2col_t_rows: rows out of range");
+    for (size_t k = k0; k < k1; k++, colT += P) {
+        const size_t c = k / FHW, y = k % FHW / g.FW, x = k % g.FW;
+        size_t lo, hi;
+        ow_inside(x, &g, &lo, &hi);
+        for (size_t oh = 0; oh < g.OH; oh++) {
+            double *dst = colT + oh * g.OW;
+            const long i = (long)(oh * stride + y) - (long)pad;
+            if (i < 0 || i >= (long)g.H || lo == hi) {
+                memset(dst, 0, g.OW * sizeof *dst);
+                continue;
+            }
+            /* window ow reads input column ow*stride + x - pad (>= 0 for ow >= lo) */
+            const double *src = img + (c * g.H + (size_t)i) * g.W;
+            memset(dst, 0, lo * sizeof *dst);
+            if (stride == 1)
+                memcpy(dst + lo, src + (lo + x - pad), (hi - lo) * sizeof *dst);
+            else
+                for (size_t ow = lo; ow < hi; ow++)
+                    dst[ow] = src[ow * stride + x - pad];
+            memset(dst + hi, 0, (g.OW - hi) * sizeof *dst);
+        }
+    }
+}
+
+/* Row k = (c, y, x) after row: each pixel of channel c receives its contributions in the
+ * order (y, x) ascending, the book's col2im order (above), so the bits are col2im's. */
+void col2im_t_one(double *img, const double *colT, const size_t chw[3], size_t filter_h,
+                  size_t filter_w, size_t stride, size_t pad)
+{
+    const Geometry g = geometry((const size_t[]){ 1, chw[0], chw[1], chw[2] }, filter_h,
+                                filter_w, stride, pad);
+    const size_t P = g.OH * g.OW, FHW = g.FH * g.FW, K = g.C * FHW;
+    memset(img, 0, g.C * g.H * g.W * sizeof *img);
+    for (size_t k = 0; k < K; k++, colT += P) {
+        const size_t c = k / FHW, y = k % FHW / g.FW, x = k % g.FW;
+        size_t lo, hi;
+        ow_inside(x, &g, &lo, &hi);
+        for (size_t oh = 0; oh < g.OH && lo < hi; oh++) {
+            const long i = (long)(oh * stride + y) - (long)pad;
+            if (i < 0 || i >= (long)g.H)
+                continue;
+            double *dst = img + (c * g.H + (size_t)i) * g.W;
+            const double *src = colT + oh * g.OW;
+            for (size_t ow = lo; ow < hi; ow++)
+                dst[ow * stride + x - pad] += src[ow];
+        }
+    }
+}
