@@ -90,10 +90,13 @@ Test(layers, relu_mask_is_the_books)
     memcpy(x.data, (double[]){ 1.0, -0.5, -2.0, 3.0 }, sizeof(double[4]));
     Layer *relu = relu_new();
     layer_forward(relu, &out, &x, 0);
-    const Tensor *mask = relu_mask(relu);
-    const double want_mask[] = { 0, 1, 1, 0 }, want_out[] = { 1.0, 0.0, 0.0, 3.0 };
+    size_t mask_size;
+    const unsigned char *mask = relu_mask(relu, &mask_size);
+    cr_assert_eq(mask_size, 4);
+    const unsigned char want_mask[] = { 0, 1, 1, 0 };
+    const double want_out[] = { 1.0, 0.0, 0.0, 3.0 };
     for (int i = 0; i < 4; i++) {
-        cr_expect_eq(mask->data[i], want_mask[i]);
+        cr_expect_eq(mask[i], want_mask[i]);
         cr_expect_eq(out.data[i], want_out[i]);
     }
     Tensor dout = tensor_new(TENSOR_SHAPE2(2, 2));

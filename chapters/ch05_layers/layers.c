@@ -39,13 +39,12 @@ static void print_tensor(const Tensor *t)
 }
 
 /* print(mask) for a (rows, cols) array of booleans given as 1.0 / 0.0 */
-static void print_bool_matrix(const Tensor *mask)
+static void print_bool_matrix(const unsigned char *mask, size_t rows, size_t cols)
 {
-    const size_t rows = mask->shape[0], cols = mask->shape[1];
     for (size_t i = 0; i < rows; i++) {
         printf("%s", i == 0 ? "[[" : " [");
         for (size_t j = 0; j < cols; j++)
-            printf("%s%5s", j ? " " : "", mask->data[i * cols + j] != 0.0 ? "True" : "False");
+            printf("%s%5s", j ? " " : "", mask[i * cols + j] ? "True" : "False");
         printf("%s", i + 1 == rows ? "]]\n" : "]\n");
     }
 }
@@ -94,7 +93,9 @@ static void activation_layers(void)
     Layer *relu = relu_new();
     layer_forward(relu, &out, &x, 0);
     printf("# mask = (x <= 0); print(mask)\n");
-    print_bool_matrix(relu_mask(relu));
+    size_t mask_size;
+    const unsigned char *mask = relu_mask(relu, &mask_size);
+    print_bool_matrix(mask, x.shape[0], mask_size / x.shape[0]);
     printf("# relu = Relu(); relu.forward(x)\n");
     print_tensor(&out);
     layer_backward(relu, &dx, &dout);

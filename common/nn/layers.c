@@ -25,19 +25,28 @@
 
 typedef struct {
     Layer base;
-    Tensor mask;        /* self.mask = (x <= 0), as 1.0 and 0.0 */
+    unsigned char *mask;    /* self.mask = (x <= 0): 1 (True) or 0, one byte per element */
+    size_t size, cap;       /* x.size of the last forward; bytes allocated */
 } Relu;
 
 static void relu_forward(Layer *l, Tensor *out, const Tensor *x, int train)
 {
     Relu *r = (Relu *)l;
     (void)train;
-    layer_cache_like(&r->mask, x);
+    if (x->size > r->cap) {
+        free(r->mask);
+        r->mask = xmalloc(x->size);
+        r->cap = x->size;
+    }
+    r->size = x->size;
     layer_cache_like(out, x);
+    const double *in = x->data;
+    double *o = out->data;
+    unsigned char *mask = r->mask;
     for (size_t i = 0; i < x->size; i++) {      /* out = x.copy(); out[self.mask] = 0 */
-        const int m = x->data[i] <= 0.0;
-        r->mask.data[i] = m ? 1.0 : 0.0;
-        out->data[i] = m ? 0.0 : x->data[i];
+        const int m = in[i] <= 0.0;
+        mask[i] = (unsigned char)m;
+        o[i] = m ? 0.0 : in[i];
     }
 }
 
@@ -46,27 +55,30 @@ static void relu_backward(Layer *l, Tensor *dx, const Tensor *dout)
     Relu *r = (Relu *)l;
     if (!dx)
         return;
-    assert(dout->size == r->mask.size && "Relu.backward: dout has another size than x");
-    layer_cache_like(dx, &r->mask);
+    assert(dout->size == r->size && "Relu.backward: dout has another size than x");
+    layer_cache_like(dx, dout);
+    const unsigned char *mask = r->mask;
+    const double *g = dout->data;
+    double *d = dx->data;
     for (size_t i = 0; i < dout->size; i++)      /* dout[self.mask] = 0; dx = dout */
-        dx->data[i] = r->mask.data[i] != 0.0 ? 0.0 : dout->data[i];
+        d[i] = mask[i] ? 0.0 : g[i];
 }
 
 static void relu_free(Layer *l)
 {
-    Relu *r = (Relu *)l;
-    tensor_free(&r->mask);
-    free(r);
+    free(((Relu *)l)->mask);
+    free(l);
 }
 
 static const LayerOps relu_ops = { "Relu", relu_forward, relu_backward, NULL, relu_free };
 
 Layer *relu_new(void) { return layer_alloc(sizeof(Relu), &relu_ops); }
 
-const Tensor *relu_mask(const Layer *relu)
+const unsigned char *relu_mask(const Layer *relu, size_t *size)
 {
     assert(relu->ops == &relu_ops && "relu_mask: not a Relu");
-    return &((const Relu *)relu)->mask;
+    *size = ((const Relu *)relu)->size;
+    return ((const Relu *)relu)->mask;
 }
 
 /* ---- Sigmoid ----------------------------------------------------------------------------- */

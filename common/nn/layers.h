@@ -45,7 +45,9 @@ Layer *sigmoid_new(void);
 Layer *affine_new(Tensor *W, Tensor *b);
 
 /* The book's self.mask, self.out, self.x for programs that show them (ch05_layers). */
-const Tensor *relu_mask(const Layer *relu);       /* 1.0 where x <= 0 (the book's True), else 0 */
+/* The mask of the last forward, x's size (*size) bytes in x's order: 1 where x <= 0 (the
+ * book's True), else 0. Owned by the layer. */
+const unsigned char *relu_mask(const Layer *relu, size_t *size);
 const Tensor *affine_dW(const Layer *affine);
 const Tensor *affine_db(const Layer *affine);
 

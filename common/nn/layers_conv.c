@@ -306,6 +306,27 @@ static void pool_row(const Pooling *pool, const double *img, size_t W, size_t oh
         }
 }
 
+/* The book's pooling (2 x 2, stride 2, pad 0): each window's four values taken in turn in
+ * registers, the same comparisons as pool_row (measured on SimpleConvNet's Pool1, one
+ * thread: 6.2 ms -> see README's profile). */
+static void pool_row_2x2(const double *img, size_t W, size_t oh, size_t OW, double *best,
+                         size_t *arg)
+{
+    const double *top = img + 2 * oh * W, *bot = top + W;
+    for (size_t ow = 0; ow < OW; ow++) {
+        const double v[4] = { top[2 * ow], top[2 * ow + 1], bot[2 * ow], bot[2 * ow + 1] };
+        double b = v[0];
+        size_t a = 0;
+        for (size_t k = 1; k < 4; k++) {
+            const int take = !(v[k] <= b) & (b == b);
+            b = take ? v[k] : b;
+            a = take ? k : a;
+        }
+        best[ow] = b;
+        arg[ow] = a;
+    }
+}
+
 static void pooling_forward(Layer *l, Tensor *out, const Tensor *x, int train)
 {
     (void)train;
@@ -326,12 +347,18 @@ static void pooling_forward(Layer *l, Tensor *out, const Tensor *x, int train)
     const double *in = x->data;
     double *y = out->data;
     size_t *arg = pool->arg_max;
+    const int book_2x2 = pool->pool_h == 2 && pool->pool_w == 2 && pool->stride == 2 &&
+                         pool->pad == 0;
     FOR_EACH_IMAGE
     for (size_t n = 0; n < N; n++)
         for (size_t c = 0; c < C; c++) {
             const double *img = in + (n * C + c) * H * W;
             const size_t o = (n * C + c) * OH * OW;
             for (size_t oh = 0; oh < OH; oh++) {
+                if (book_2x2) {
+                    pool_row_2x2(img, W, oh, OW, &y[o + oh * OW], &arg[o + oh * OW]);
+                    continue;
+                }
                 if (pool->pad == 0) {
                     pool_row(pool, img, W, oh, OW, &y[o + oh * OW], &arg[o + oh * OW]);
                     continue;

@@ -9,6 +9,7 @@
 #include "nn/gradient.h"
 #include "numpy/npsum.h"
 #include "sys/checked.h"
+#include "sys/progress.h"
 
 #define LAYER_NAME_LEN 32
 
@@ -25,19 +26,43 @@ struct Net {
     size_t squares_cap;
     size_t *pred;                                   /* np.argmax(y, axis=1) of a batch */
     size_t pred_cap;
+    int profile;                                    /* DLFS_PROFILE set: time each layer */
+    double seconds[NET_MAX_LAYERS][2];              /* forward, backward */
+    size_t calls[NET_MAX_LAYERS][2];
 };
 
 Net *net_new(void)
 {
     Net *net = xcalloc(1, sizeof *net);
     net->last_layer = softmax_with_loss_new();
+    const char *profile = getenv("DLFS_PROFILE");
+    net->profile = profile && *profile && strcmp(profile, "0") != 0;
     return net;
+}
+
+/* DLFS_PROFILE's table, on stderr: where the time of the layers went. */
+static void print_profile(const Net *net)
+{
+    double total = 0.0;
+    for (size_t i = 0; i < net->nlayers; i++)
+        total += net->seconds[i][0] + net->seconds[i][1];
+    if (total <= 0.0)
+        return;
+    fprintf(stderr, "DLFS_PROFILE: %-18s %10s %8s %10s %8s %6s\n", "layer", "forward s", "calls",
+            "backward s", "calls", "share");
+    for (size_t i = 0; i < net->nlayers; i++)
+        fprintf(stderr, "DLFS_PROFILE: %-18s %10.3f %8zu %10.3f %8zu %5.1f%%\n",
+                net->layer_names[i], net->seconds[i][0], net->calls[i][0], net->seconds[i][1],
+                net->calls[i][1], 100.0 * (net->seconds[i][0] + net->seconds[i][1]) / total);
+    fprintf(stderr, "DLFS_PROFILE: %-18s %10.3f s in all layers\n", "total", total);
 }
 
 void net_free(Net *net)
 {
     if (!net)
         return;
+    if (net->profile)
+        print_profile(net);
     for (size_t i = 0; i < net->nlayers; i++) {
         layer_free(net->layers[i]);
         tensor_free(&net->outs[i]);
@@ -110,7 +135,12 @@ const Tensor *net_predict(Net *net, const Tensor *x, int train)
     assert(net->nlayers > 0 && "net_predict: no layers");
     const Tensor *in = x;
     for (size_t i = 0; i < net->nlayers; i++) {     /* for layer in self.layers.values() */
+        const double t0 = net->profile ? progress_now() : 0.0;
         layer_forward(net->layers[i], &net->outs[i], in, train);   /* x = layer.forward(x) */
+        if (net->profile) {
+            net->seconds[i][0] += progress_now() - t0;
+            net->calls[i][0]++;
+        }
         in = &net->outs[i];
     }
     return in;
@@ -181,8 +211,14 @@ double net_gradient(Net *net, const Tensor *x, const size_t *t)
     const double loss = net_loss(net, x, t, 1);             /* forward */
     const size_t n = net->nlayers;
     softmax_with_loss_backward(net->last_layer, &net->dxs[n]);   /* dout = 1 */
-    for (size_t i = n; i-- > 0;)                            /* layers reversed */
+    for (size_t i = n; i-- > 0;) {                          /* layers reversed */
+        const double t0 = net->profile ? progress_now() : 0.0;
         layer_backward(net->layers[i], i ? &net->dxs[i] : NULL, &net->dxs[i + 1]);
+        if (net->profile) {
+            net->seconds[i][1] += progress_now() - t0;
+            net->calls[i][1]++;
+        }
+    }
     if (net->weight_decay_lambda > 0.0)                      /* dW + lambda * W */
         for (size_t i = 0; i < net->nparams; i++) {
             Param *p = &net->params[i];
