@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "kernels/gemm.h"
+#include "kernels/parallel.h"
 #include "kernels/spgemm.h"
 #include "nn/functions.h"
 #include "nn/layer_util.h"
@@ -43,7 +44,9 @@ static void relu_forward(Layer *l, Tensor *out, const Tensor *x, int train)
     const double *in = x->data;
     double *o = out->data;
     unsigned char *mask = r->mask;
-    for (size_t i = 0; i < x->size; i++) {      /* out = x.copy(); out[self.mask] = 0 */
+    const size_t n = x->size;
+    PARALLEL_FOR_LARGE(n)
+    for (size_t i = 0; i < n; i++) {            /* out = x.copy(); out[self.mask] = 0 */
         const int m = in[i] <= 0.0;
         mask[i] = (unsigned char)m;
         o[i] = m ? 0.0 : in[i];
@@ -60,7 +63,9 @@ static void relu_backward(Layer *l, Tensor *dx, const Tensor *dout)
     const unsigned char *mask = r->mask;
     const double *g = dout->data;
     double *d = dx->data;
-    for (size_t i = 0; i < dout->size; i++)      /* dout[self.mask] = 0; dx = dout */
+    const size_t n = dout->size;
+    PARALLEL_FOR_LARGE(n)
+    for (size_t i = 0; i < n; i++)              /* dout[self.mask] = 0; dx = dout */
         d[i] = mask[i] ? 0.0 : g[i];
 }
 

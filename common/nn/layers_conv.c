@@ -151,7 +151,9 @@ static void convolution_backward(Layer *l, Tensor *dx, const Tensor *dout)
     double *buf = scratch(conv, 2 * s.P * s.K), *db = conv->db.data, *dW = conv->dW.data;
 
     /* dout = dout.transpose(0, 2, 3, 1).reshape(-1, FN): row (n, p) holds dout[n][:][p].
-     * self.db = np.sum(dout, axis=0): row after row, i.e. over n, then p */
+     * self.db = np.sum(dout, axis=0): row after row, i.e. over n, then p (each filter's
+     * sum one thread's) */
+    PARALLEL_FOR_LARGE(s.N * s.FN * s.P)
     for (size_t f = 0; f < s.FN; f++) {
         double acc = 0.0;
         for (size_t n = 0; n < s.N; n++) {

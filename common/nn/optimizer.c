@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <strings.h>
 
+#include "kernels/parallel.h"
 #include "sys/checked.h"
 
 typedef enum { OPT_SGD, OPT_MOMENTUM, OPT_NESTEROV, OPT_ADAGRAD, OPT_RMSPROP, OPT_ADAM } Kind;
@@ -127,16 +128,19 @@ void optimizer_update(Optimizer *opt, Param *params, size_t n)
         double *h = opt->h ? opt->h[i].data : NULL;
         switch (kind) {
         case OPT_SGD:            /* params[key] -= self.lr * grads[key] */
+            PARALLEL_FOR_LARGE(size)
             for (size_t j = 0; j < size; j++)
                 p[j] -= lr * g[j];
             break;
         case OPT_MOMENTUM:       /* v = momentum*v - lr*grad; params += v */
+            PARALLEL_FOR_LARGE(size)
             for (size_t j = 0; j < size; j++) {
                 v[j] = momentum * v[j] - lr * g[j];
                 p[j] += v[j];
             }
             break;
         case OPT_NESTEROV:
+            PARALLEL_FOR_LARGE(size)
             for (size_t j = 0; j < size; j++) {
                 p[j] += momentum * momentum * v[j];
                 p[j] -= (1 + momentum) * lr * g[j];
@@ -145,12 +149,14 @@ void optimizer_update(Optimizer *opt, Param *params, size_t n)
             }
             break;
         case OPT_ADAGRAD:        /* h += g*g; params -= lr*g / (sqrt(h) + 1e-7) */
+            PARALLEL_FOR_LARGE(size)
             for (size_t j = 0; j < size; j++) {
                 h[j] += g[j] * g[j];
                 p[j] -= lr * g[j] / (sqrt(h[j]) + 1e-7);
             }
             break;
         case OPT_RMSPROP:        /* h *= decay; h += (1 - decay)*g*g; as AdaGrad */
+            PARALLEL_FOR_LARGE(size)
             for (size_t j = 0; j < size; j++) {
                 h[j] *= decay_rate;
                 h[j] += (1 - decay_rate) * g[j] * g[j];
@@ -159,6 +165,7 @@ void optimizer_update(Optimizer *opt, Param *params, size_t n)
             break;
         case OPT_ADAM: {         /* m (kept in h) and v: the book's running moments */
             double *m = h;
+            PARALLEL_FOR_LARGE(size)
             for (size_t j = 0; j < size; j++) {
                 m[j] += (1 - beta1) * (g[j] - m[j]);
                 v[j] += (1 - beta2) * (g[j] * g[j] - v[j]);    /* grads[key]**2 */
