@@ -7,7 +7,9 @@
 #            are timed too (default: ../deep-learning-from-scratch or /work/book/dlfs when
 #            there; the rows are skipped with a message when there is none)
 #   ROUNDS   rounds of the whole-process timings (default 5)
-#   TRAIN=0  skip the chapter-4 trainings (the longest rows: about a minute)
+#   TRAIN=0  skip the trainings on the book's full schedules (chapter 4, about a minute;
+#            chapter 7's SimpleConvNet, several minutes)
+#   DEEP_FULL=1  also train DeepConvNet on the book's full schedule (an hour or more)
 # NumPy is measured as people install it, linked to OpenBLAS (pip's wheels; on Debian
 # libopenblas0-pthread). The BLAS it really loaded is printed; when it is the reference BLAS
 # the ratios against it are not NumPy's speed, so they are not printed as such.
@@ -225,6 +227,26 @@ else
 fi
 
 echo
+echo "== ch07_train_convnet: the book's full schedule (20 epochs, 12,000 iterations, Adam), whole"
+echo "   process, seed 0; the weights it saves against our committed data/weights/simple_convnet.npz"
+if [ "${TRAIN:-1}" = 0 ]; then
+    echo "skipped (TRAIN=0)"
+else
+    tmp=$(mktemp -d)
+    c_full=$(wall_run "$tmp/out" "$build/bin/ch07_train_convnet" --quiet --save "$tmp/simple_convnet.npz" --out "$tmp")
+    echo "C     ch07_train_convnet --quiet: ${c_full} s whole process; $(grep '^test acc' "$tmp/out" | tail -1)"
+    if cmp -s "$tmp/simple_convnet.npz" data/weights/simple_convnet.npz; then
+        echo "      its weights are data/weights/simple_convnet.npz byte for byte"
+    else
+        echo "      its weights DIFFER from data/weights/simple_convnet.npz"
+    fi
+    if [ -n "${np_iter:-}" ]; then
+        echo "NumPy the book's 12,000 iterations at its measured speed above: $(awk -v s="$np_iter" 'BEGIN { printf "%.0f", 12000 * s }') s (iterations only)"
+    fi
+    rm -rf "$tmp"
+fi
+
+echo
 echo "== ch05_train_neuralnet: the book's schedule (784-50-10 ReLU TwoLayerNet, 10,000 iterations of"
 echo "   batch 100, lr 0.1, train and test accuracy every epoch), --seed 0 against the book's own"
 echo "   ch05/train_neuralnet.py after np.random.seed(0); whole process, MNIST loading included"
@@ -282,4 +304,18 @@ else
          "$(ratio "$np_inf" "$(echo "$c_line" | field inference_fast_seconds)")x (float64 fast path),"\
          "$(ratio "$np_inf" "$(echo "$c_line" | field inference_f32_seconds)")x (float32);"\
          "training iteration: $(ratio "$(echo "$np_line" | field train_iter_seconds)" "$(echo "$c_line" | field train_iter_seconds)")x faster"
+fi
+
+if [ "${DEEP_FULL:-0}" = 1 ]; then
+    echo
+    echo "== ch08_train_deepnet: the book's full schedule (20 epochs, 12,000 iterations), whole process"
+    tmp=$(mktemp -d)
+    c_full=$(wall_run "$tmp/out" "$build/bin/ch08_train_deepnet" --save "$tmp/deep_convnet.npz")
+    echo "C     ch08_train_deepnet: ${c_full} s whole process; $(grep '^test acc' "$tmp/out" | tail -1)"
+    if cmp -s "$tmp/deep_convnet.npz" data/weights/deep_convnet.npz; then
+        echo "      its weights are data/weights/deep_convnet.npz byte for byte"
+    else
+        echo "      its weights DIFFER from data/weights/deep_convnet.npz"
+    fi
+    rm -rf "$tmp"
 fi
