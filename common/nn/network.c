@@ -333,15 +333,18 @@ void sparse_rows_free(SparseRows *s)
 #define INLINE_IN_CLONES inline
 #endif
 
-/* 8 doubles, the compiler's vector type (GCC and Clang): one AVX-512 register, two AVX2 or
- * four SSE2 ones; each lane is one IEEE multiply or add, as in scalar code. */
-typedef double v8d __attribute__((vector_size(64)));
-typedef double v8du __attribute__((vector_size(64), aligned(8), may_alias));   /* unaligned */
-#define BLOCK_VECS 8    /* the widest block of output columns kept in registers: 8 x 8 */
+/* 4 doubles, the compiler's vector type (GCC and Clang): one AVX2 register (half an AVX-512
+ * one), two SSE2 ones; each lane is one IEEE multiply or add, as in scalar code. Not 8: GCC's
+ * AVX2 version of a 64-byte vector type kept it in memory, moving halves through the stack
+ * (measured: chapter 4's training 4x slower on an AVX2 machine than with 32-byte vectors). */
+typedef double v4d __attribute__((vector_size(32)));
+typedef double v4du __attribute__((vector_size(32), aligned(8), may_alias));   /* unaligned */
+#define VEC 4           /* doubles per vector */
+#define BLOCK_VECS 8    /* the widest block of output columns kept in registers: 8 x 4 */
 
-/* o[0..8 nv + tail) = sum over p < n of v[p] * B[row p][...], row p being idx[p] or p when
+/* o[0..4 nv + tail) = sum over p < n of v[p] * B[row p][...], row p being idx[p] or p when
  * idx is NULL; every element summed in order from 0.0. All the columns of a block go in one
- * pass over the rows (nv vectors and tail < 8 single columns, each its own chain of adds),
+ * pass over the rows (nv vectors and tail < 4 single columns, each its own chain of adds),
  * so the additions of different columns overlap instead of waiting for each other. nv is a
  * constant at each call; tail is loop-invariant (the branches on it always go one way). */
 static INLINE_IN_CLONES void dot_block(double *restrict o, const double *restrict v,
@@ -349,42 +352,42 @@ static INLINE_IN_CLONES void dot_block(double *restrict o, const double *restric
                                        const double *restrict B, size_t ldb, const size_t nv,
                                        size_t tail)
 {
-    v8d acc[BLOCK_VECS];
-    double t[7] = { 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0 };
+    v4d acc[BLOCK_VECS];
+    double t[VEC - 1] = { 0.0, 0.0, 0.0 };
 #pragma GCC unroll 8
     for (size_t u = 0; u < nv; u++)
-        acc[u] = (v8d){ 0.0 };
+        acc[u] = (v4d){ 0.0 };
     for (size_t p = 0; p < n; p++) {
         const double vp = v[p];
         const double *restrict b = B + (idx ? idx[p] : p) * ldb;
 #pragma GCC unroll 8
         for (size_t u = 0; u < nv; u++)
-            acc[u] += vp * ((const v8du *)b)[u];
-#pragma GCC unroll 7
-        for (size_t u = 0; u < 7; u++)
+            acc[u] += vp * ((const v4du *)b)[u];
+#pragma GCC unroll 3
+        for (size_t u = 0; u < VEC - 1; u++)
             if (u < tail)
-                t[u] += vp * b[8 * nv + u];
+                t[u] += vp * b[VEC * nv + u];
     }
 #pragma GCC unroll 8
     for (size_t u = 0; u < nv; u++)
-        *(v8du *)(o + 8 * u) = acc[u];
-#pragma GCC unroll 7
-    for (size_t u = 0; u < 7; u++)
+        *(v4du *)(o + VEC * u) = acc[u];
+#pragma GCC unroll 3
+    for (size_t u = 0; u < VEC - 1; u++)
         if (u < tail)
-            o[8 * nv + u] = t[u];
+            o[VEC * nv + u] = t[u];
 }
 
-/* o[0..M) = v . B (+ bias): dot_block over blocks of up to 64 columns. */
+/* o[0..M) = v . B (+ bias): dot_block over blocks of up to 32 columns. */
 static INLINE_IN_CLONES void row_times(double *o, const double *v, const uint32_t *idx,
                                        size_t n, const Matrix *B, const Matrix *bias)
 {
     const size_t M = B->cols;
-    for (size_t j = 0; j < M; j += 8 * BLOCK_VECS) {
-        const size_t w = M - j < 8 * BLOCK_VECS ? M - j : 8 * BLOCK_VECS;
-        const size_t tail = w % 8;
+    for (size_t j = 0; j < M; j += VEC * BLOCK_VECS) {
+        const size_t w = M - j < VEC * BLOCK_VECS ? M - j : VEC * BLOCK_VECS;
+        const size_t tail = w % VEC;
         double *oj = o + j;
         const double *Bj = B->data + j;
-        switch (w / 8) {
+        switch (w / VEC) {
         case 0: dot_block(oj, v, idx, n, Bj, M, 0, tail); break;
         case 1: dot_block(oj, v, idx, n, Bj, M, 1, tail); break;
         case 2: dot_block(oj, v, idx, n, Bj, M, 2, tail); break;

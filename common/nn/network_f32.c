@@ -86,32 +86,35 @@ void network_f32_free(NetworkF *net)
 
 /* ---- the products ---------------------------------------------------------------------- */
 
-/* 16 floats, the compiler's vector type (GCC and Clang): one AVX-512 register, two AVX2 or
- * four SSE2 ones. Each lane is one IEEE float multiply or add, the same as the scalar code. */
-typedef float v16 __attribute__((vector_size(64)));
-typedef float v16u __attribute__((vector_size(64), aligned(4), may_alias));   /* unaligned */
-#define BLOCK 4     /* the widest block of output columns kept in registers: 4 x 16 */
+/* 8 floats, the compiler's vector type (GCC and Clang): one AVX2 register (half an AVX-512
+ * one), two SSE2 ones. Each lane is one IEEE float multiply or add, the same as the scalar
+ * code. Not 16: GCC's AVX2 version of a 64-byte vector type kept it in memory, moving
+ * halves through the stack (measured: predict 10,000 images 0.15 s on one AVX2 core; 32-byte
+ * vectors, see the README's speed section). */
+typedef float v8f __attribute__((vector_size(32)));
+typedef float v8fu __attribute__((vector_size(32), aligned(4), may_alias));   /* unaligned */
+#define BLOCK 8     /* the widest block of output columns kept in registers: 8 x 8 */
 
-/* o[0..16 nv) = sum over p < n of v[p] * B[row p][0..16 nv), row p being idx[p] (the
+/* o[0..8 nv) = sum over p < n of v[p] * B[row p][0..8 nv), row p being idx[p] (the
  * non-zero pixels) or p when idx is NULL; each element summed in order from 0.0f. */
 static INLINE_IN_CLONES void dot_block(float *restrict o, const float *restrict v,
                                        const uint32_t *restrict idx, size_t n,
                                        const float *restrict B, size_t ldb, const size_t nv)
 {
-    v16 acc[BLOCK];
-#pragma GCC unroll 4
+    v8f acc[BLOCK];
+#pragma GCC unroll 8
     for (size_t u = 0; u < nv; u++)
-        acc[u] = (v16){ 0 };
+        acc[u] = (v8f){ 0 };
     for (size_t p = 0; p < n; p++) {
         const float vp = v[p];
-        const v16u *b = (const v16u *)(B + (idx ? idx[p] : p) * ldb);
-#pragma GCC unroll 4
+        const v8fu *b = (const v8fu *)(B + (idx ? idx[p] : p) * ldb);
+#pragma GCC unroll 8
         for (size_t u = 0; u < nv; u++)
             acc[u] += vp * b[u];
     }
-#pragma GCC unroll 4
+#pragma GCC unroll 8
     for (size_t u = 0; u < nv; u++)
-        *(v16u *)(o + 16 * u) = acc[u];
+        *(v8fu *)(o + 8 * u) = acc[u];
 }
 
 /* o[0..M) = v . B + bias (B has M columns, M a multiple of PAD = 16), 64 columns at a time. */
@@ -119,12 +122,12 @@ VECTOR_CLONES
 static void row_times(float *o, const float *v, const uint32_t *idx, size_t n, const float *B,
                       size_t M, const float *bias)
 {
-    for (size_t j = 0; j < M; j += 16 * BLOCK) {
-        switch ((M - j) / 16) {
-        case 1: dot_block(o + j, v, idx, n, B + j, M, 1); break;
+    for (size_t j = 0; j < M; j += 8 * BLOCK) {
+        switch ((M - j) / 8) {      /* M - j is a multiple of 16 */
         case 2: dot_block(o + j, v, idx, n, B + j, M, 2); break;
-        case 3: dot_block(o + j, v, idx, n, B + j, M, 3); break;
-        default: dot_block(o + j, v, idx, n, B + j, M, 4); break;
+        case 4: dot_block(o + j, v, idx, n, B + j, M, 4); break;
+        case 6: dot_block(o + j, v, idx, n, B + j, M, 6); break;
+        default: dot_block(o + j, v, idx, n, B + j, M, 8); break;
         }
     }
     for (size_t j = 0; j < M; j++)
