@@ -10,6 +10,8 @@
 #   TRAIN=0  skip the trainings on the book's full schedules (chapter 4, about a minute;
 #            chapter 7's SimpleConvNet, several minutes)
 #   DEEP_FULL=1  also train DeepConvNet on the book's full schedule (an hour or more)
+#   STOP_AFTER=ch04  stop after the chapter 3 and 4 rows (a quick re-run after a change to
+#            their kernels, common/nn/network*.c)
 # NumPy is measured as people install it, linked to OpenBLAS (pip's wheels; on Debian
 # libopenblas0-pthread). The BLAS it really loaded is printed; when it is the reference BLAS
 # the ratios against it are not NumPy's speed, so they are not printed as such.
@@ -179,6 +181,12 @@ else
         echo "NumPy tests/bench/train_numpy.py (lean, reads the .gz): ${np_train} s whole process"
         say_ratio "the lean script" "$np_train" "$c_train"
     fi
+fi
+
+if [ "${STOP_AFTER:-}" = ch04 ]; then
+    echo
+    echo "(STOP_AFTER=ch04: the rows of chapters 5 to 8 are not run)"
+    exit 0
 fi
 
 # ---- chapter 6: the book's own scripts (BOOK = a clone of the book's code) ----------------
