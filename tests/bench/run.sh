@@ -10,6 +10,7 @@
 #   TRAIN=0  skip the trainings on the book's full schedules (chapter 4, about a minute;
 #            chapter 7's SimpleConvNet, several minutes)
 #   DEEP_FULL=1  also train DeepConvNet on the book's full schedule (an hour or more)
+#   SKIP_CH06=1  skip the chapter 6 rows (the book's scripts: about 7 minutes)
 #   STOP_AFTER=ch04  stop after the chapter 3 and 4 rows (a quick re-run after a change to
 #            their kernels, common/nn/network*.c)
 # NumPy is measured as people install it, linked to OpenBLAS (pip's wheels; on Debian
@@ -191,7 +192,9 @@ fi
 
 # ---- chapter 6: the book's own scripts (BOOK = a clone of the book's code) ----------------
 echo
-if [ -z "$py" ] || [ ! -f "$book/ch06/optimizer_compare_mnist.py" ]; then
+if [ "${SKIP_CH06:-0}" = 1 ]; then
+    echo "== ch06: skipped (SKIP_CH06=1)"
+elif [ -z "$py" ] || [ ! -f "$book/ch06/optimizer_compare_mnist.py" ]; then
     echo "== ch06: skipped: needs NumPy and the book's code in BOOK=$book (BOOK=DIR to point at a clone)"
 else
     for prog in "optimizer_compare_mnist|--iters 2000|4 optimizers x 2000 iterations, 5-layer net, batch 128" \
