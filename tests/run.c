@@ -12,6 +12,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sys/sha256.h"
+
 char *read_text_file(const char *path)
 {
     FILE *f = fopen(path, "rb");
@@ -161,6 +163,16 @@ unsigned char *read_binary_file(const char *path, size_t *len)
     cr_assert_eq(fread(b, 1, *len, f), *len, "short read of %s", path);
     fclose(f);
     return b;
+}
+
+void expect_file_sha256(const char *path, const char *hex)
+{
+    size_t len;
+    unsigned char *bytes = read_binary_file(path, &len);
+    char got[65];
+    sha256_hex(bytes, len, got);
+    free(bytes);
+    cr_expect_str_eq(got, hex, "sha256 of %s", path);
 }
 
 void write_binary_file(const char *path, const void *bytes, size_t n)

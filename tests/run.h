@@ -36,6 +36,8 @@ char *read_text_file(const char *path);
 
 /* Reads a whole binary file (malloc'd; *len bytes), asserting it exists. */
 unsigned char *read_binary_file(const char *path, size_t *len);
+/* Expects the file's SHA-256 to be `hex` (64 lowercase digits): a committed data file unchanged. */
+void expect_file_sha256(const char *path, const char *hex);
 /* Writes n bytes to path, asserting success. */
 void write_binary_file(const char *path, const void *bytes, size_t n);
 

@@ -19,7 +19,6 @@
 #include "numpy/npsum.h"
 #include "numpy/random.h"
 #include "run.h"
-#include "sys/sha256.h"
 
 #define SHARED DLFS_SOURCE_DIR "/../shared/data/"
 
@@ -87,14 +86,8 @@ Test(ch07_simple_convnet, book2022_params_give_0_96, .timeout = 120)
  * test accuracy as the README states it. */
 Test(ch07_simple_convnet, our_weights_are_the_committed_file_and_give_0_9908, .timeout = 120)
 {
-    const char *path = DLFS_SOURCE_DIR "/data/weights/simple_convnet.npz";
-    size_t len;
-    unsigned char *bytes = read_binary_file(path, &len);
-    cr_assert(bytes, "%s is missing", path);
-    char hex[65];
-    sha256_hex(bytes, len, hex);
-    free(bytes);
-    cr_expect_str_eq(hex, "902fb2a412a4e8533c79a3b4f37eb25bab424ca5d727e3a6c6e1b7dd6618e925");
+    expect_file_sha256(DLFS_SOURCE_DIR "/data/weights/simple_convnet.npz",
+                       "902fb2a412a4e8533c79a3b4f37eb25bab424ca5d727e3a6c6e1b7dd6618e925");
     char *out = run_ok("ch07_simple_convnet", "--params '" DLFS_SOURCE_DIR
                                               "/data/weights/simple_convnet.npz'");
     cr_expect(strstr(out, "\ntest acc:0.9908\n"), "%s", out);

@@ -24,7 +24,6 @@
 #include "nn/deep_convnet.h"
 #include "nn/layers.h"
 #include "run.h"
-#include "sys/sha256.h"
 
 #define BOOK2016 DLFS_SOURCE_DIR "/../shared/data/book2016/ch08_deep_convnet_params.pkl"
 #define BOOK2022 DLFS_SOURCE_DIR "/../shared/data/book2022/ch08_deep_convnet_params.pkl"
@@ -354,13 +353,7 @@ Test(ch08_full, deep_convnet_book2022_gives_0_9797, .timeout = 600)
 #define OURS DLFS_SOURCE_DIR "/data/weights/deep_convnet.npz"
 Test(ch08_deep_convnet, our_weights_are_the_committed_file)
 {
-    size_t len;
-    unsigned char *bytes = read_binary_file(OURS, &len);
-    cr_assert(bytes, "%s is missing", OURS);
-    char hex[65];
-    sha256_hex(bytes, len, hex);
-    free(bytes);
-    cr_expect_str_eq(hex, "4497622667d3da6c4d8fc8111a21ea285239f70021d63c5fba218225e039b431");
+    expect_file_sha256(OURS, "4497622667d3da6c4d8fc8111a21ea285239f70021d63c5fba218225e039b431");
 }
 
 Test(ch08_full, our_weights_give_0_9938, .timeout = 600)
