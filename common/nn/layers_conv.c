@@ -309,8 +309,7 @@ static void pool_row(const Pooling *pool, const double *img, size_t W, size_t oh
 }
 
 /* The book's pooling (2 x 2, stride 2, pad 0): each window's four values taken in turn in
- * registers, the same comparisons as pool_row (measured on SimpleConvNet's Pool1, one
- * thread: 6.2 ms -> see README's profile). */
+ * registers, the same comparisons as pool_row, without its per-window arrays. */
 static void pool_row_2x2(const double *img, size_t W, size_t oh, size_t OW, double *best,
                          size_t *arg)
 {
