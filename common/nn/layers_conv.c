@@ -7,18 +7,20 @@
  *     db = np.sum(dout, axis=0)                row after row, as NumPy sums along axis 0
  *     dW = np.dot(col.T, dout)                 reshaped to (FN, C, FH, FW)
  *     dx = col2im(np.dot(dout, W.reshape(FN, -1)))
- * but image by image rather than on the whole batch at once: each image's im2col rows
- * (576 x 25 for MNIST, 115 KB) stay in the cache of the thread that uses them, and the
- * product is taken as W . col.T, which writes (FN, OH*OW) straight into the image's place in
- * out, so the book's transposes become no copies at all. Every output is the same sum in
+ * but image by image rather than on the whole batch at once: each image's im2col matrix,
+ * made in the transposed layout col.T (util.h's im2col_t_rows: 25 x 576 for MNIST, 115 KB),
+ * stays in the cache of the thread that uses it, and the product is taken as W . col.T,
+ * which writes (FN, OH*OW) straight into the image's place in out, so the book's transposes
+ * become no copies at all. Every output is the same sum in
  * the same order (a . b = b . a term by term, and gemm's accumulate continues dW's sum from
  * one image to the next), so the bits are those of the one-product version. Measured on
  * SimpleConvNet (batch 100, perf, one thread), that one-product version spent ~20% of the
  * CPU writing and reading its 11.5 MB col and 13.8 MB product and reordering them; this one
  * ~10%. Backward takes im2col again from x (627 KB) instead of keeping col.
  * Threads: the images of a batch are shared among them (each image one thread's, with its
- * own scratch), dW's filters too (each filter's sum over all images one thread's), and the
- * products inside run on one thread each; the bits are the same for any number of threads.
+ * own scratch), dW's columns k too (each column's sums over all images one thread's, which
+ * makes only its own rows of col.T), and the products inside run on one thread each; the
+ * bits are the same for any number of threads.
  *
  * Pooling takes the max of each pool_h x pool_w window of each channel, directly rather than
  * through im2col (the same numbers without the copy), remembering the first maximum of each

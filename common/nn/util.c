@@ -131,22 +131,6 @@ void col2im(Tensor *img, const Tensor *col, const size_t input_shape[4], size_t 
         col2im_image(out + n * g.C * g.H * g.W, in + n * rows * K, &g);
 }
 
-void im2col_one(double *col, const double *img, const size_t chw[3], size_t filter_h,
-                size_t filter_w, size_t stride, size_t pad)
-{
-    const Geometry g = geometry((const size_t[]){ 1, chw[0], chw[1], chw[2] }, filter_h,
-                                filter_w, stride, pad);
-    im2col_image(col, img, &g);
-}
-
-void col2im_one(double *img, const double *col, const size_t chw[3], size_t filter_h,
-                size_t filter_w, size_t stride, size_t pad)
-{
-    const Geometry g = geometry((const size_t[]){ 1, chw[0], chw[1], chw[2] }, filter_h,
-                                filter_w, stride, pad);
-    col2im_image(img, col, &g);
-}
-
 /* The output columns ow whose input column ow*stride + x - pad lies inside [0, W). */
 static void ow_inside(size_t x, const Geometry *g, size_t *lo, size_t *hi)
 {

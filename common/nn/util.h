@@ -39,20 +39,12 @@ void im2col(Tensor *col, const Tensor *input_data, size_t filter_h, size_t filte
 void col2im(Tensor *img, const Tensor *col, const size_t input_shape[4], size_t filter_h,
             size_t filter_w, size_t stride, size_t pad);
 
-/* The same for one image img (C, H, W) (chw = { C, H, W }): col (OH*OW, C*filter_h*filter_w),
- * the caller's memory; image n's rows of the batch versions. For layers that go image by
- * image (one thread each, the image's col staying in cache). */
-void im2col_one(double *col, const double *img, const size_t chw[3], size_t filter_h,
-                size_t filter_w, size_t stride, size_t pad);
-void col2im_one(double *img, const double *col, const size_t chw[3], size_t filter_h,
-                size_t filter_w, size_t stride, size_t pad);
-
 /* The transposed layout of one image, colT = col.T (C*filter_h*filter_w, OH*OW): row k =
  * (c*filter_h + y)*filter_w + x holds that filter offset's pixel for every window (oh, ow),
  * so each row is runs of input pixels (one copy per output row at stride 1). im2col_t_rows
  * writes rows k0..k1-1 only (colT points at row k0), so threads can share one image's rows;
  * col2im_t_one adds every row back, each pixel in the book's order: the bits of
- * col2im_one on the transpose. The product W . colT is the book's np.dot(col, col_W) with
+ * col2im on the transpose. The product W . colT is the book's np.dot(col, col_W) with
  * the same sums (gemm.h's order), written as (FN, OH*OW), the layout of the layer's out. */
 void im2col_t_rows(double *colT, const double *img, const size_t chw[3], size_t filter_h,
                    size_t filter_w, size_t stride, size_t pad, size_t k0, size_t k1);
