@@ -179,8 +179,13 @@ $(TEST_BIN): $(TEST_OBJ) $(LIBCOMMON)
 
 $(TEST_OBJ): CPPFLAGS += -DDLFS_BIN_DIR='"$(CURDIR)/$(BUILD)/bin"' -DDLFS_SOURCE_DIR='"$(CURDIR)"'
 
+# make test compiles on every core unless given a -j (`make -j1 test` for one at a time):
+# the sanitizer build of the tests alone took minutes one file after another.
 # Under SANITIZE=1, LeakSanitizer excuses only Criterion's own block (tests/lsan.supp).
-test: check-test-deps $(BINS) $(TEST_BIN)
+NPROC := $(shell nproc 2>/dev/null || echo 1)
+JOBS = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(NPROC))
+test: check-test-deps
+	@$(MAKE) --no-print-directory $(JOBS) $(BINS) $(TEST_BIN)
 	LSAN_OPTIONS=suppressions=tests/lsan.supp:print_suppressions=0 $(TEST_BIN)
 
 # ---- hostile input: fuzzing and valgrind -----------------------------------

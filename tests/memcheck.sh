@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # memcheck.sh - run every chapter program under valgrind: 0 errors and 0 leaks (make memcheck).
 #
 # usage: tests/memcheck.sh BIN_DIR CHAPTER...   (from the project root; BIN_DIR is a normal,
@@ -12,6 +12,9 @@
 # chapter 8 inference programs without DeepConvNet weights (ch08_train_deepnet: 1 iteration).
 # Every block still allocated at exit counts as a leak (--errors-for-leak-kinds=all), except
 # the OpenMP runtime's own (tests/memcheck.supp says which).
+# The checks run MEMCHECK_JOBS at a time (default: one per core; valgrind runs a program on
+# one core), the longest first, each with its own output directory; a line per check is
+# printed as it ends.
 set -u
 # Valgrind runs one thread at a time, so an OpenMP thread spinning at a barrier (OpenMP's
 # default) holds the one "core" the thread it waits for needs: ch07_gradient_check took 201 s
@@ -58,25 +61,40 @@ for w in data/deep_convnet_params.pkl ../shared/data/book2016/ch08_deep_convnet_
     [ -f "$w" ] && { deep=$w; break; }
 done
 
-failed=0
-# check NAME ARGS...: run bin/NAME under valgrind; it must exit 0 and valgrind report nothing.
+jobs_max=${MEMCHECK_JOBS:-$(nproc 2>/dev/null || echo 1)}
+case $jobs_max in ''|*[!0-9]*|0) echo "memcheck: MEMCHECK_JOBS must be a positive integer" >&2; exit 2;; esac
+checks=0
+# check NAME ARGS...: run bin/NAME under valgrind, in the background; it must exit 0 and
+# valgrind report nothing. Arguments under T/out are moved to this check's own T/out.<n>.
 check() {
     name=$1
     shift
-    shown=$(echo "$*" | sed "s|$tmp|T|g")
-    log=$tmp/$name.valgrind
-    start=$(date +%s)
-    valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
-        --suppressions="$supp" --error-exitcode=99 --log-file="$log" "$bin/$name" "$@" > "$tmp/$name.out" 2>&1
-    rc=$?
-    took=$(( $(date +%s) - start ))
-    if [ $rc -eq 0 ] && [ ! -s "$log" ]; then
-        echo "memcheck $name $shown: ok, 0 errors, 0 leaks ($took s)"
-    else
-        failed=1
-        echo "memcheck $name $shown: FAILED (exit $rc; 99 = valgrind errors; T = $tmp)" >&2
-        cat "$log" "$tmp/$name.out" | head -40 >&2
-    fi
+    checks=$((checks + 1))
+    local id=$checks args=() a
+    for a in "$@"; do
+        args+=("${a/#"$tmp/out"/"$tmp/out.$id"}")
+    done
+    mkdir -p "$tmp/out.$id"
+    (
+        shown=$(echo "$*" | sed "s|$tmp|T|g")
+        log=$tmp/$id.valgrind
+        start=$(date +%s)
+        valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
+            --suppressions="$supp" --error-exitcode=99 --log-file="$log" "$bin/$name" "${args[@]}" \
+            > "$tmp/$id.out" 2>&1
+        rc=$?
+        took=$(( $(date +%s) - start ))
+        if [ $rc -eq 0 ] && [ ! -s "$log" ]; then
+            echo "memcheck $name $shown: ok, 0 errors, 0 leaks ($took s)"
+        else
+            touch "$tmp/failed"
+            { echo "memcheck $name $shown: FAILED (exit $rc; 99 = valgrind errors)"
+              cat "$log" "$tmp/$id.out" | head -40; } >&2
+        fi
+    ) &
+    while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do
+        wait -n
+    done
 }
 
 # A SimpleConvNet parameter file for the ch07 programs that read one: 3 training steps on the
@@ -87,7 +105,18 @@ convnet_params() {
         --save "$tmp/convnet.npz" > /dev/null
 }
 
-for c in "$@"; do
+# the longest checks first (under valgrind: ch05_gradient_check about 2 minutes,
+# ch08_half_float_network 45 s, ch04's three checks 45 s), the others beside them
+long="ch05_gradient_check ch08_half_float_network ch04_two_layer_net"
+order=()
+for c in $long; do
+    for a in "$@"; do [ "$a" = "$c" ] && order+=("$c"); done
+done
+for a in "$@"; do
+    case " $long " in *" $a "*) ;; *) order+=("$a") ;; esac
+done
+
+for c in "${order[@]}"; do
     case $c in
     ch03_activations|ch04_gradients|ch03_mnist|ch04_two_layer_net|ch06_optimizer_compare_mnist|\
     ch06_weight_init_compare|ch06_batch_norm_*|ch06_overfit_*|ch06_hyperparameter_optimization|\
@@ -146,5 +175,9 @@ for c in "$@"; do
     *)  check $c ;;
     esac
 done
-[ $failed = 0 ] && echo "memcheck: every program ran with 0 errors and 0 leaks"
-exit $failed
+wait
+if [ -e "$tmp/failed" ]; then
+    echo "memcheck: FAILED (the lines above say which)" >&2
+    exit 1
+fi
+echo "memcheck: every program ran with 0 errors and 0 leaks"

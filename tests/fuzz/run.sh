@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # run.sh - run each libFuzzer harness on a fresh copy of its seed corpus (make fuzz).
 #
 # usage: tests/fuzz/run.sh FUZZ_DIR SECONDS [RUNS]
@@ -13,6 +13,7 @@
 # input is saved in FUZZ_DIR/run/<name>/artifacts/. Exit status 1 if any harness failed.
 # ASan keeps freed memory in a quarantine (256 MB by default) to catch use after free; 16 MB
 # of it catches the recent ones and leaves the resident size to the readers.
+# The harnesses run FUZZ_JOBS at a time (default: one per core; each is one process).
 set -u
 dir=$1
 secs=$2
@@ -22,8 +23,13 @@ case $secs in ''|*[!0-9]*|0) echo "run.sh: SECONDS must be a positive integer, g
 case $runs in *[!0-9]*) echo "run.sh: RUNS must be a positive integer, got '$runs'" >&2; exit 2;; esac
 
 MEMORY_BOUND_MB=128
-status=0
-for t in idx pickle npz mnist_cache; do
+jobs_max=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 1)}
+case $jobs_max in ''|*[!0-9]*|0) echo "run.sh: FUZZ_JOBS must be a positive integer" >&2; exit 2;; esac
+mkdir -p "$dir/run"
+rm -f "$dir/run/failed"
+# fuzz_one NAME: one harness on a fresh copy of its corpus; a failure leaves run/failed.
+fuzz_one() {
+    t=$1
     work=$dir/run/$t
     rm -rf "$work"
     mkdir -p "$work/corpus" "$work/artifacts"
@@ -43,11 +49,20 @@ for t in idx pickle npz mnist_cache; do
     if [ $rc -eq 0 ] && [ -n "$execs" ]; then
         echo "fuzz_$t: ok: $execs executions in $took s (peak RSS $peak MB), no crash, leak, timeout or out-of-memory"
     else
-        status=1
+        touch "$dir/run/failed"
         echo "fuzz_$t: FAILED (exit $rc) after ${execs:-?} executions in $took s:" >&2
         grep -E '^(==[0-9]+==|SUMMARY|.*contract broken|.*ERROR)' "$work/log" | head -5 >&2
         echo "fuzz_$t: input saved in $work/artifacts/: $(ls "$work/artifacts")" >&2
         echo "fuzz_$t: replay with $dir/fuzz_$t $work/artifacts/<file>" >&2
     fi
+}
+
+for t in idx pickle npz mnist_cache; do
+    fuzz_one "$t" &
+    while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do
+        wait -n
+    done
 done
-exit $status
+wait
+[ -e "$dir/run/failed" ] && exit 1
+exit 0
