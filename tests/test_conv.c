@@ -596,3 +596,86 @@ Test(convolution, same_bits_for_1_and_2_threads)
     for (size_t i = 0; i < 8; i++)
         tensor_free(all[i]);
 }
+
+/* ---- Convolution -> Relu -> Pooling fused (layers.h: conv_relu_pool_forward) ------------ */
+
+/* Forward and backward of conv -> relu -> pool(2, 2, stride 2), the three forwards one by
+ * one or fused; returns 0 when the fused call declined. x has ties and zeros (rounded
+ * values, a blank border), so Relu's mask and Pooling's first maximum both matter. */
+static int crp_run(int fused, int threads, size_t N, size_t C, size_t H, size_t W, size_t FN,
+                   size_t F, size_t stride, size_t pad, Tensor *y, Tensor *dx, Tensor *dW,
+                   Tensor *db)
+{
+    parallel_set_threads(threads);
+    Random rng;
+    random_seed(&rng, 11);
+    Tensor x = tensor_randn(TENSOR_SHAPE4(N, C, H, W), &rng);
+    for (size_t i = 0; i < x.size; i++)        /* ties: a quarter step; zeros: the edges */
+        x.data[i] = (i % W < 2) ? 0.0 : round(4 * x.data[i]) / 4;
+    Tensor Wt = tensor_randn(TENSOR_SHAPE4(FN, C, F, F), &rng);
+    Tensor b = tensor_randn(1, (const size_t[]){ FN }, &rng);
+    Layer *conv = convolution_new(&Wt, &b, stride, pad), *relu = relu_new(),
+          *pool = pooling_new(2, 2, 2, 0);
+    Tensor c = { 0 }, r = { 0 }, dr = { 0 }, dc = { 0 };
+    int took = 1;
+    if (!fused || !(took = conv_relu_pool_forward(conv, relu, pool, y, &x, 1))) {
+        layer_forward(conv, &c, &x, 1);
+        layer_forward(relu, &r, &c, 1);
+        layer_forward(pool, y, &r, 1);
+    }
+    Tensor dout = tensor_randn(y->ndim, y->shape, &rng);
+    layer_backward(pool, &dr, &dout);
+    layer_backward(relu, &dc, &dr);
+    layer_backward(conv, dx, &dc);
+    Param p[LAYER_MAX_PARAMS];
+    layer_params(conv, p);
+    tensor_copy(dW, p[0].grad);
+    tensor_copy(db, p[1].grad);
+    layer_free(conv), layer_free(relu), layer_free(pool);
+    Tensor *tmp[] = { &x, &Wt, &b, &c, &r, &dr, &dc, &dout };
+    for (size_t i = 0; i < sizeof tmp / sizeof tmp[0]; i++)
+        tensor_free(tmp[i]);
+    return took;
+}
+
+Test(convolution, fused_with_relu_and_pooling_same_bits_as_one_by_one)
+{
+    const size_t cases[][8] = {   /* N, C, H, W, FN, F, stride, pad */
+        { 4, 1, 28, 28, 30, 5, 1, 0 },      /* SimpleConvNet's (conv 24 x 24: pool rows of 12) */
+        { 3, 3, 11, 13, 4, 3, 1, 1 },       /* odd output (11 x 13): the last windows scalar */
+        { 2, 2, 14, 9, 5, 3, 2, 1 },        /* stride 2, pad 1 */
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++)
+        for (int threads = 1; threads <= 2; threads++) {
+            const size_t *c = cases[k];
+            Tensor y[2] = { { 0 } }, dx[2] = { { 0 } }, dW[2] = { { 0 } }, db[2] = { { 0 } };
+            for (int fused = 0; fused < 2; fused++)
+                cr_assert(crp_run(fused, threads, c[0], c[1], c[2], c[3], c[4], c[5], c[6],
+                                  c[7], &y[fused], &dx[fused], &dW[fused], &db[fused]),
+                          "case %zu: the fused forward declined", k);
+            cr_assert_eq(y[0].size, y[1].size);
+            cr_expect(memcmp(y[0].data, y[1].data, y[0].size * sizeof(double)) == 0,
+                      "case %zu, %d threads: forward", k, threads);
+            cr_expect(memcmp(dx[0].data, dx[1].data, dx[0].size * sizeof(double)) == 0,
+                      "case %zu, %d threads: dx (Relu's mask, Pooling's arg_max)", k, threads);
+            cr_expect(memcmp(dW[0].data, dW[1].data, dW[0].size * sizeof(double)) == 0,
+                      "case %zu, %d threads: dW", k, threads);
+            cr_expect(memcmp(db[0].data, db[1].data, db[0].size * sizeof(double)) == 0,
+                      "case %zu, %d threads: db", k, threads);
+            for (int i = 0; i < 2; i++)
+                tensor_free(&y[i]), tensor_free(&dx[i]), tensor_free(&dW[i]), tensor_free(&db[i]);
+        }
+}
+
+Test(convolution, fused_forward_declines_other_pooling)
+{
+    Tensor Wt = tensor_new(TENSOR_SHAPE4(2, 1, 3, 3)), b = tensor_new(1, (const size_t[]){ 2 });
+    Tensor x = tensor_new(TENSOR_SHAPE4(1, 1, 8, 8)), y = { 0 };
+    Layer *conv = convolution_new(&Wt, &b, 1, 0), *relu = relu_new(),
+          *pool3 = pooling_new(3, 3, 3, 0), *pool = pooling_new(2, 2, 2, 0);
+    cr_expect_eq(conv_relu_pool_forward(conv, relu, pool3, &y, &x, 0), 0, "3 x 3 pooling");
+    cr_expect_eq(conv_relu_pool_forward(conv, pool, relu, &y, &x, 0), 0, "layers out of order");
+    cr_expect_eq(conv_relu_pool_forward(conv, relu, pool, &y, &x, 0), 1);
+    layer_free(conv), layer_free(relu), layer_free(pool3), layer_free(pool);
+    tensor_free(&Wt), tensor_free(&b), tensor_free(&x), tensor_free(&y);
+}

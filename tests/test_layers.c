@@ -286,7 +286,9 @@ Test(spgemm, same_bits_as_the_dense_reference)
     random_seed(&r, 6);
     const size_t shapes[][3] = { { 1, 1, 1 }, { 3, 5, 7 }, { 17, 33, 50 }, { 100, 784, 50 },
                                  { 64, 9, 65 }, { 5, 0, 3 },
-                                 { 100, 50, 10 }, { 30, 20, 130 } };
+                                 { 100, 50, 10 }, { 30, 20, 130 },
+                                 /* several K blocks: SimpleConvNet's Affine1, and a narrow one */
+                                 { 100, 4320, 100 }, { 7, 3000, 33 } };
     for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
         const size_t M = shapes[s][0], K = shapes[s][1], N = shapes[s][2];
         double *A = calloc(M * K + 1, sizeof(double)), *B = calloc(K * N + 1, sizeof(double));

@@ -30,20 +30,25 @@ typedef struct {
     size_t size, cap;       /* x.size of the last forward; bytes allocated */
 } Relu;
 
+static unsigned char *mask_reserve(Relu *r, size_t size)
+{
+    if (size > r->cap) {
+        free(r->mask);
+        r->mask = xmalloc(size);
+        r->cap = size;
+    }
+    r->size = size;
+    return r->mask;
+}
+
 static void relu_forward(Layer *l, Tensor *out, const Tensor *x, int train)
 {
     Relu *r = (Relu *)l;
     (void)train;
-    if (x->size > r->cap) {
-        free(r->mask);
-        r->mask = xmalloc(x->size);
-        r->cap = x->size;
-    }
-    r->size = x->size;
+    unsigned char *mask = mask_reserve(r, x->size);
     layer_cache_like(out, x);
     const double *in = x->data;
     double *o = out->data;
-    unsigned char *mask = r->mask;
     const size_t n = x->size;
     PARALLEL_FOR_LARGE(n)
     for (size_t i = 0; i < n; i++) {            /* out = x.copy(); out[self.mask] = 0 */
@@ -78,6 +83,12 @@ static void relu_free(Layer *l)
 static const LayerOps relu_ops = { "Relu", relu_forward, relu_backward, NULL, relu_free };
 
 Layer *relu_new(void) { return layer_alloc(sizeof(Relu), &relu_ops); }
+
+unsigned char *relu_mask_reserve(Layer *relu, size_t size)
+{
+    assert(relu->ops == &relu_ops && "relu_mask_reserve: not a Relu");
+    return mask_reserve((Relu *)relu, size);
+}
 
 const unsigned char *relu_mask(const Layer *relu, size_t *size)
 {
