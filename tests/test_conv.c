@@ -599,8 +599,9 @@ Test(convolution, same_bits_for_1_and_2_threads)
 
 /* ---- Convolution -> Relu -> Pooling fused (layers.h: conv_relu_pool_forward) ------------ */
 
-/* Forward and backward of conv -> relu -> pool(2, 2, stride 2), the three forwards one by
- * one or fused; returns 0 when the fused call declined. x has ties and zeros (rounded
+/* Forward and backward of conv -> relu -> pool(2, 2, stride 2): fused 0, the layers one by
+ * one; 1, the forward fused; 2, the backward too (dx then is not made). Returns 0 when a
+ * fused call declined. x has ties and zeros (rounded
  * values, a blank border), so Relu's mask and Pooling's first maximum both matter. */
 static int crp_run(int fused, int threads, size_t N, size_t C, size_t H, size_t W, size_t FN,
                    size_t F, size_t stride, size_t pad, Tensor *y, Tensor *dx, Tensor *dW,
@@ -624,9 +625,11 @@ static int crp_run(int fused, int threads, size_t N, size_t C, size_t H, size_t 
         layer_forward(pool, y, &r, 1);
     }
     Tensor dout = tensor_randn(y->ndim, y->shape, &rng);
-    layer_backward(pool, &dr, &dout);
-    layer_backward(relu, &dc, &dr);
-    layer_backward(conv, dx, &dc);
+    if (fused < 2 || !(took = conv_relu_pool_backward(conv, relu, pool, &dout))) {
+        layer_backward(pool, &dr, &dout);
+        layer_backward(relu, &dc, &dr);
+        layer_backward(conv, dx, &dc);     /* dx NULL: the convolution as a first layer */
+    }
     Param p[LAYER_MAX_PARAMS];
     layer_params(conv, p);
     tensor_copy(dW, p[0].grad);
@@ -664,6 +667,31 @@ Test(convolution, fused_with_relu_and_pooling_same_bits_as_one_by_one)
                       "case %zu, %d threads: db", k, threads);
             for (int i = 0; i < 2; i++)
                 tensor_free(&y[i]), tensor_free(&dx[i]), tensor_free(&dW[i]), tensor_free(&db[i]);
+        }
+}
+
+Test(convolution, fused_backward_same_bits_as_one_by_one)
+{
+    const size_t cases[][8] = {   /* N, C, H, W, FN, F, stride, pad */
+        { 4, 1, 28, 28, 30, 5, 1, 0 }, { 3, 3, 11, 13, 4, 3, 1, 1 }, { 2, 2, 14, 9, 5, 3, 2, 1 },
+        { 1, 1, 6, 6, 3, 3, 1, 0 },         /* more threads than columns k or filters */
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++)
+        for (int threads = 1; threads <= 3; threads++) {
+            const size_t *c = cases[k];
+            Tensor y[2] = { { 0 } }, dW[2] = { { 0 } }, db[2] = { { 0 } };
+            for (int i = 0; i < 2; i++)
+                cr_assert(crp_run(2 * i, threads, c[0], c[1], c[2], c[3], c[4], c[5], c[6],
+                                  c[7], &y[i], NULL, &dW[i], &db[i]),
+                          "case %zu: the fused backward declined", k);
+            cr_expect(memcmp(y[0].data, y[1].data, y[0].size * sizeof(double)) == 0,
+                      "case %zu, %d threads: forward", k, threads);
+            cr_expect(memcmp(dW[0].data, dW[1].data, dW[0].size * sizeof(double)) == 0,
+                      "case %zu, %d threads: dW", k, threads);
+            cr_expect(memcmp(db[0].data, db[1].data, db[0].size * sizeof(double)) == 0,
+                      "case %zu, %d threads: db", k, threads);
+            for (int i = 0; i < 2; i++)
+                tensor_free(&y[i]), tensor_free(&dW[i]), tensor_free(&db[i]);
         }
 }
 

@@ -94,6 +94,12 @@ Layer *pooling_new(size_t pool_h, size_t pool_w, size_t stride, size_t pad);
  * it; tests/test_conv.c checks it against the three forwards. */
 int conv_relu_pool_forward(Layer *conv, Layer *relu, Layer *pool, Tensor *out, const Tensor *x,
                            int train);
+/* The backward of the same three when the Convolution is the network's first layer (no dx
+ * wanted): Pooling's and Relu's backward image by image, each image's gradient going
+ * straight into Convolution's dW and db, bit for bit as the three backwards one after
+ * another. Returns 1, or 0 when they are not such a sequence or forward did not run (then
+ * the caller runs them one by one). */
+int conv_relu_pool_backward(Layer *conv, Layer *relu, Layer *pool, const Tensor *dout);
 /* Relu's mask, grown to size bytes and set as the last forward's (for the fused forward). */
 unsigned char *relu_mask_reserve(Layer *relu, size_t size);
 

@@ -551,3 +551,82 @@ int conv_relu_pool_forward(Layer *c, Layer *relu, Layer *p, Tensor *out, const T
     conv->x = x;
     return 1;
 }
+
+/* One image's dout for the Convolution: Pooling.backward (each window's gradient to its
+ * maximum, added to a zero: the windows do not overlap) then Relu.backward (0 where the
+ * mask is set), into dc (FN x P, the convolution's output of this image). */
+static void pool_relu_backward_image(double *restrict dc, const double *restrict g,
+                                     const size_t *restrict arg,
+                                     const unsigned char *restrict mask, size_t FN, size_t CH,
+                                     size_t CW, size_t OH, size_t OW)
+{
+    for (size_t q = 0; q < FN * CH * CW; q++)
+        dc[q] = 0.0;
+    for (size_t f = 0; f < FN; f++) {
+        double *d = dc + f * CH * CW;
+        const unsigned char *m = mask + f * CH * CW;
+        for (size_t oh = 0; oh < OH; oh++)
+            for (size_t ow = 0; ow < OW; ow++) {
+                const size_t o = (f * OH + oh) * OW + ow, a = arg[o];
+                const size_t q = (2 * oh + a / 2) * CW + 2 * ow + a % 2;
+                const double v = 0.0 + g[o];    /* img = 0; img[...] += dout (so -0 -> +0) */
+                d[q] = m[q] ? 0.0 : v;
+            }
+    }
+}
+
+int conv_relu_pool_backward(Layer *c, Layer *relu, Layer *p, const Tensor *dout)
+{
+    if (c->ops != &CONVOLUTION_OPS || strcmp(relu->ops->type, "Relu") != 0 ||
+        p->ops != &POOLING_OPS)
+        return 0;
+    Convolution *conv = (Convolution *)c;
+    Pooling *pool = (Pooling *)p;
+    const Tensor *x = conv->x;
+    if (!x || pool->pool_h != 2 || pool->pool_w != 2 || pool->stride != 2 || pool->pad != 0)
+        return 0;
+    const ConvShape s = conv_shape(conv, x);
+    size_t mask_size;
+    const unsigned char *mask = relu_mask(relu, &mask_size);
+    const size_t OH = s.OH / 2, OW = s.OW / 2;
+    if (pool->x_shape[0] != s.N || pool->x_shape[1] != s.FN || pool->x_shape[2] != s.OH ||
+        pool->x_shape[3] != s.OW || mask_size != s.N * s.FN * s.P || dout->ndim != 4 ||
+        dout->shape[0] != s.N || dout->shape[1] != s.FN || dout->shape[2] != OH ||
+        dout->shape[3] != OW)
+        return 0;
+    const size_t per_thread = s.P * s.K + s.FN * s.P;
+    double *buf = scratch(conv, per_thread), *db = conv->db.data, *dW = conv->dW.data;
+    const double *g = dout->data;
+    const size_t *arg = pool->arg_max;
+    /* Each thread makes every image's dout (cheap: a zeroed image and a scatter), then takes
+     * its share of db's filters (each sum over n, then p, as convolution_backward) and of
+     * dW's columns k (the same products as there). */
+#ifdef _OPENMP
+#pragma omp parallel
+#endif
+    {
+        const size_t t = (size_t)thread_id(), nt = (size_t)thread_count();
+        const size_t k0 = s.K * t / nt, k1 = s.K * (t + 1) / nt;
+        const size_t f0 = s.FN * t / nt, f1 = s.FN * (t + 1) / nt;
+        double *colT = buf + t * per_thread, *dc = colT + s.P * s.K;
+        for (size_t f = f0; f < f1; f++)
+            db[f] = 0.0;
+        for (size_t n = 0; n < s.N && (k0 < k1 || f0 < f1); n++) {
+            pool_relu_backward_image(dc, g + n * s.FN * OH * OW, arg + n * s.FN * OH * OW,
+                                     mask + n * s.FN * s.P, s.FN, s.OH, s.OW, OH, OW);
+            for (size_t f = f0; f < f1; f++) {
+                double acc = db[f];
+                for (size_t q = 0; q < s.P; q++)
+                    acc += dc[f * s.P + q];
+                db[f] = acc;
+            }
+            if (k0 < k1) {
+                im2col_t_rows(colT, x->data + n * s.image, s.chw, s.FH, s.FW, conv->stride,
+                              conv->pad, k0, k1);
+                gemm_f64(GEMM_N, GEMM_T, s.FN, k1 - k0, s.P, dc, s.P, colT, s.P, dW + k0, s.K,
+                         n > 0);
+            }
+        }
+    }
+    return 1;
+}
