@@ -28,6 +28,15 @@
  * adds, so overlapping windows give NumPy's bits too. pad pads with zeros, as im2col does
  * (the book's Pooling computes its output size without pad, so only pad = 0 runs there).
  *
+ * Convolution -> Relu -> Pooling(2x2, stride 2), the book's block, also runs as one step
+ * (conv_relu_pool_forward, and conv_relu_pool_backward when the convolution is the first
+ * layer; net.c picks them): each image's convolution, Relu and pooling one after another
+ * in the thread's cache, and backward each image's pooling and Relu gradient straight into
+ * dW and db, instead of four passes over (N, FN, OH, OW) tensors of 14 MB. Each layer keeps
+ * the state its own backward reads, and every number is computed by the same operations in
+ * the same order as in the three layers (tests/test_conv.c compares the bits). Measured on
+ * SimpleConvNet (batch 100, one thread): the training iteration 0.039 -> 0.026 s.
+ *
  * The caches (the scratch, Pooling's arg_max) belong to the layer and grow only for a larger
  * batch or more threads.
  */

@@ -13,6 +13,8 @@
 #   SKIP_CH06=1  skip the chapter 6 rows (the book's scripts: about 7 minutes)
 #   STOP_AFTER=ch04  stop after the chapter 3 and 4 rows (a quick re-run after a change to
 #            their kernels, common/nn/network*.c)
+#   ONLY=conv  only the rows of chapters 7 and 8 (after a change to the convolution layers)
+#   CONV_ROUNDS  rounds of chapter 7's iteration and inference, both sides (default 3)
 # NumPy is measured as people install it, linked to OpenBLAS (pip's wheels; on Debian
 # libopenblas0-pthread). The BLAS it really loaded is printed; when it is the reference BLAS
 # the ratios against it are not NumPy's speed, so they are not printed as such.
@@ -115,6 +117,7 @@ run_book() { (cd "$book" && numpy "$here/tests/bench/run_book.py" "$@"); }
 "$build/bin/ch03_mnist" --weights "$weights" --out "$build/bench" >/dev/null 2>&1 || true
 if [ -n "$book" ]; then run_book ch03/neuralnet_mnist_batch.py >/dev/null 2>&1 || true; fi
 
+if [ "${ONLY:-}" != conv ]; then          # ---- chapters 3 to 6 (ONLY=conv skips them) ----
 if [ ! -f "$weights" ]; then
     echo "ch03_mnist: skipped: $weights not found (WEIGHTS=FILE to point at sample_weight.pkl)"
 else
@@ -215,24 +218,40 @@ else
     done
 fi
 
+fi                                        # ---- end of chapters 3 to 6 ----
 
 echo
 echo "== ch07 SimpleConvNet: one training iteration (batch 100: gradient + Adam update, median of 20)"
-echo "   and the test-set inference (network.accuracy, 10,000 images in batches of 100)"
-c_line=$("$build/bench/bench_convnet" "$mnist" --iters 20)
-c_iter=$(echo "$c_line" | field iter_seconds)
-c_acc=$(echo "$c_line" | field accuracy_seconds)
-echo "C     iteration ${c_iter} s, inference ${c_acc} s ($(echo "$c_line" | sed -n 's/.*\(threads=[0-9]*\).*/\1/p'))"
-echo "      the book's 12,000 iterations at this speed: $(awk -v s="$c_iter" 'BEGIN { printf "%.0f", 12000 * s }') s"
+echo "   and the test-set inference (network.accuracy, 10,000 images in batches of 100);"
+echo "   ${CONV_ROUNDS:=3} rounds, C then NumPy in each, and the median round of each side (this"
+echo "   virtual machine's speed wanders by a quarter from minute to minute)"
+have_np=0
 if [ -z "$py" ]; then
     echo "NumPy skipped: no python3 with NumPy"
 elif [ ! -f "$book/ch07/simple_convnet.py" ]; then
     echo "NumPy skipped: the book's code not found at $book (BOOK=path to a clone of"
     echo "      github.com/oreilly-japan/deep-learning-from-scratch)"
 else
-    np_line=$(numpy tests/bench/convnet_numpy.py "$book" "$mnist" --iters 20)
-    np_iter=$(echo "$np_line" | sed -n 's/.*iter_seconds \([0-9.]*\).*/\1/p')
-    np_acc=$(echo "$np_line" | sed -n 's/.*accuracy_seconds \([0-9.]*\).*/\1/p')
+    have_np=1
+fi
+: > "$build/bench/ch07_c" ; : > "$build/bench/ch07_np"
+for r in $(seq "$CONV_ROUNDS"); do
+    c_line=$("$build/bench/bench_convnet" "$mnist" --iters 20)
+    echo "C     round $r: $c_line"
+    echo "$c_line" >> "$build/bench/ch07_c"
+    if [ $have_np = 1 ]; then
+        np_line=$(numpy tests/bench/convnet_numpy.py "$book" "$mnist" --iters 20)
+        echo "NumPy round $r: $np_line"
+        echo "$np_line" >> "$build/bench/ch07_np"
+    fi
+done
+c_iter=$(field iter_seconds < "$build/bench/ch07_c" | median)
+c_acc=$(field accuracy_seconds < "$build/bench/ch07_c" | median)
+echo "C     iteration ${c_iter} s, inference ${c_acc} s ($(sed -n '1s/.*\(threads=[0-9]*\).*/\1/p' "$build/bench/ch07_c"); medians)"
+echo "      the book's 12,000 iterations at this speed: $(awk -v s="$c_iter" 'BEGIN { printf "%.0f", 12000 * s }') s"
+if [ $have_np = 1 ]; then
+    np_iter=$(sed -n 's/.*iter_seconds \([0-9.]*\).*/\1/p' "$build/bench/ch07_np" | median)
+    np_acc=$(sed -n 's/.*accuracy_seconds \([0-9.]*\).*/\1/p' "$build/bench/ch07_np" | median)
     echo "NumPy iteration ${np_iter} s, inference ${np_acc} s (the book's SimpleConvNet and Adam)"
     echo "ratio: C is $(ratio "$np_iter" "$c_iter")x faster per iteration, $(ratio "$np_acc" "$c_acc")x on the inference"
 fi
@@ -257,6 +276,7 @@ else
     rm -rf "$tmp"
 fi
 
+if [ "${ONLY:-}" != conv ]; then          # ---- chapter 5 and the GEMM table ----
 echo
 echo "== ch05_train_neuralnet: the book's schedule (784-50-10 ReLU TwoLayerNet, 10,000 iterations of"
 echo "   batch 100, lr 0.1, train and test accuracy every epoch), --seed 0 against the book's own"
@@ -295,6 +315,7 @@ echo
 echo "== GEMM (kernels/gemm.c): GFLOP/s on the book's shapes beside NumPy's np.dot, 1 and 2 threads"
 echo "   (chapter 4's Affine at batch 100 and its backward products, chapter 7's im2col products, square 1024)"
 tests/bench/gemm_bench.sh "$build/bench/bench_gemm"
+fi                                        # ---- end of chapter 5 and the GEMM table ----
 
 echo
 echo "== ch08 DeepConvNet (book 8.1): inference on the 10,000 test images (batches of 100) and one"
