@@ -117,6 +117,17 @@ static size_t row_nonzeros(uint32_t *restrict idx, double *restrict val, const d
     return row_nonzeros_plain(idx, val, r, cols);
 }
 
+size_t count_nonzero(const double *x, size_t n)
+{
+    size_t count = 0;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static) reduction(+ : count) if (n >= ((size_t)1 << 16))
+#endif
+    for (size_t i = 0; i < n; i++)
+        count += x[i] != 0.0;
+    return count;
+}
+
 size_t csr_from_dense(Csr *out, const double *x, size_t rows, size_t cols)
 {
     assert(cols <= UINT32_MAX && "csr_from_dense: too many columns");

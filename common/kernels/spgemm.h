@@ -32,6 +32,8 @@ typedef struct {
 /* out = x (rows, cols), dense row-major, keeping the entries that are not 0.0 (nor -0.0).
  * Returns the number of non-zero entries. */
 size_t csr_from_dense(Csr *out, const double *x, size_t rows, size_t cols);
+/* How many of x[0..n) are not 0.0 (nor -0.0). */
+size_t count_nonzero(const double *x, size_t n);
 /* out = a.T as compressed rows (a row per column of a), entries in a's row order. */
 void   csr_transpose(Csr *out, const Csr *a);
 void   csr_free(Csr *a);

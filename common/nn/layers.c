@@ -164,8 +164,10 @@ static void affine_forward(Layer *l, Tensor *out, const Tensor *x, int train)
     a->x = x;
     a->x_shape = tensor_view(NULL, x->ndim, x->shape);
     tensor_reshape(out, TENSOR_SHAPE2(N, M));
-    const size_t nnz = csr_from_dense(&a->xs, x->data, N, D);
-    a->sparse = nnz * 10 <= N * D * 4;     /* at least 60% zeros */
+    /* at least 60% zeros: counted first (cheap), the compressed rows made only then */
+    a->sparse = count_nonzero(x->data, N * D) * 10 <= N * D * 4;
+    if (a->sparse)
+        csr_from_dense(&a->xs, x->data, N, D);
     if (a->sparse)                          /* out = np.dot(self.x, self.W) + self.b */
         csr_gemm_f64(&a->xs, a->W->data, M, M, out->data, M, a->b->data);
     else {

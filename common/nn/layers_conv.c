@@ -464,6 +464,7 @@ typedef double v4d __attribute__((vector_size(32)));
 typedef long long v4l __attribute__((vector_size(32)));
 typedef double v4du __attribute__((vector_size(32), aligned(8), may_alias));
 typedef long long v4lu __attribute__((vector_size(32), aligned(8), may_alias));
+typedef signed char v4c __attribute__((vector_size(4)));
 
 /* + self.b, then Relu.forward: self.mask = (x <= 0); out[self.mask] = 0, on one row. */
 CONV_CLONES
@@ -474,8 +475,8 @@ static void relu_bias_row(double *restrict y, unsigned char *restrict mask, doub
         const v4d v = *(const v4du *)(y + q) + b;
         const v4l m = v <= 0.0;                     /* -1 where x <= 0 */
         *(v4du *)(y + q) = (v4d)((v4l)v & ~m);      /* 0.0 there, v elsewhere */
-        for (int i = 0; i < 4; i++)
-            mask[q + (size_t)i] = (unsigned char)(m[i] & 1);
+        const v4c bytes = __builtin_convertvector(m, v4c) & 1;
+        memcpy(mask + q, &bytes, 4);
     }
     for (; q < n; q++) {
         const double v = y[q] + b;
