@@ -641,6 +641,15 @@ static int crp_run(int fused, int threads, size_t N, size_t C, size_t H, size_t 
     return took;
 }
 
+/* a and b hold the same doubles, bit for bit. */
+static void expect_same_bits(const Tensor *a, const Tensor *b, const char *what, size_t k,
+                             int threads)
+{
+    cr_assert_eq(a->size, b->size, "case %zu: %s: sizes", k, what);
+    cr_expect(memcmp(a->data, b->data, a->size * sizeof(double)) == 0,
+              "case %zu, %d threads: %s", k, threads, what);
+}
+
 Test(convolution, fused_with_relu_and_pooling_same_bits_as_one_by_one)
 {
     const size_t cases[][8] = {   /* N, C, H, W, FN, F, stride, pad */
@@ -656,15 +665,10 @@ Test(convolution, fused_with_relu_and_pooling_same_bits_as_one_by_one)
                 cr_assert(crp_run(fused, threads, c[0], c[1], c[2], c[3], c[4], c[5], c[6],
                                   c[7], &y[fused], &dx[fused], &dW[fused], &db[fused]),
                           "case %zu: the fused forward declined", k);
-            cr_assert_eq(y[0].size, y[1].size);
-            cr_expect(memcmp(y[0].data, y[1].data, y[0].size * sizeof(double)) == 0,
-                      "case %zu, %d threads: forward", k, threads);
-            cr_expect(memcmp(dx[0].data, dx[1].data, dx[0].size * sizeof(double)) == 0,
-                      "case %zu, %d threads: dx (Relu's mask, Pooling's arg_max)", k, threads);
-            cr_expect(memcmp(dW[0].data, dW[1].data, dW[0].size * sizeof(double)) == 0,
-                      "case %zu, %d threads: dW", k, threads);
-            cr_expect(memcmp(db[0].data, db[1].data, db[0].size * sizeof(double)) == 0,
-                      "case %zu, %d threads: db", k, threads);
+            expect_same_bits(&y[0], &y[1], "forward", k, threads);
+            expect_same_bits(&dx[0], &dx[1], "dx (Relu's mask, Pooling's arg_max)", k, threads);
+            expect_same_bits(&dW[0], &dW[1], "dW", k, threads);
+            expect_same_bits(&db[0], &db[1], "db", k, threads);
             for (int i = 0; i < 2; i++)
                 tensor_free(&y[i]), tensor_free(&dx[i]), tensor_free(&dW[i]), tensor_free(&db[i]);
         }
@@ -684,12 +688,9 @@ Test(convolution, fused_backward_same_bits_as_one_by_one)
                 cr_assert(crp_run(2 * i, threads, c[0], c[1], c[2], c[3], c[4], c[5], c[6],
                                   c[7], &y[i], NULL, &dW[i], &db[i]),
                           "case %zu: the fused backward declined", k);
-            cr_expect(memcmp(y[0].data, y[1].data, y[0].size * sizeof(double)) == 0,
-                      "case %zu, %d threads: forward", k, threads);
-            cr_expect(memcmp(dW[0].data, dW[1].data, dW[0].size * sizeof(double)) == 0,
-                      "case %zu, %d threads: dW", k, threads);
-            cr_expect(memcmp(db[0].data, db[1].data, db[0].size * sizeof(double)) == 0,
-                      "case %zu, %d threads: db", k, threads);
+            expect_same_bits(&y[0], &y[1], "forward", k, threads);
+            expect_same_bits(&dW[0], &dW[1], "dW", k, threads);
+            expect_same_bits(&db[0], &db[1], "db", k, threads);
             for (int i = 0; i < 2; i++)
                 tensor_free(&y[i]), tensor_free(&dW[i]), tensor_free(&db[i]);
         }
