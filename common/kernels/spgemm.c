@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernels/clones.h"
 #include "kernels/gemm.h"
 #include "sys/checked.h"
 
@@ -187,30 +188,9 @@ void csr_free(Csr *a)
 
 /* ---- the product ------------------------------------------------------------------------ */
 
-/* Where the compiler can make versions of a function for several x86-64 vector extensions,
- * picked at run time (GCC and Clang on Linux), the row kernel gets one for AVX-512, one for
- * AVX2 and the baseline. Only + and * (or one fma, when gemm.h is GEMM_FUSED) run on each
- * element, in the same order in every version, with contraction off (-ffp-contract=off),
- * so every version gives the same bits. */
-#if !defined(SPGEMM_CLONES) && defined(__x86_64__) && defined(__linux__) && \
-    defined(__has_attribute)
-#if __has_attribute(target_clones)
-#define SPGEMM_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#define SPGEMM_FMA_CLONES \
-    __attribute__((target_clones("avx512f", "fma", "default")))
-#endif
-#endif
-#ifndef SPGEMM_CLONES
-#define SPGEMM_CLONES
-#endif
-#ifndef SPGEMM_FMA_CLONES
-#define SPGEMM_FMA_CLONES
-#endif
-#if defined(__GNUC__)
-#define INLINE_IN_CLONES inline __attribute__((always_inline))
-#else
-#define INLINE_IN_CLONES inline
-#endif
+/* The row kernel has a version per vector extension (kernels/clones.h). Only + and * (or
+ * one fma, when gemm.h is GEMM_FUSED) run on each element, in the same order in every
+ * version, with contraction off (-ffp-contract=off), so every version gives the same bits. */
 
 #define BLOCK 64    /* the widest block of output columns kept in registers (8 AVX-512 ones) */
 
@@ -274,7 +254,7 @@ static INLINE_IN_CLONES void rows_block(const Csr *A, const double *B, size_t ld
     }
 }
 
-SPGEMM_CLONES
+VECTOR_CLONES
 static void rows_plain(const Csr *A, const double *B, size_t ldb, size_t N, double *C,
                        size_t ldc, const double *bias, size_t r0, size_t r1)
 {
@@ -283,7 +263,7 @@ static void rows_plain(const Csr *A, const double *B, size_t ldb, size_t N, doub
 
 /* The fused version needs the FMA instructions to be fast (elsewhere fma() is a library
  * call, exact but slow): its clones are for CPUs with AVX-512 and with FMA (picked by feature, not CPU model). */
-SPGEMM_FMA_CLONES
+FMA_CLONES
 static void rows_fused(const Csr *A, const double *B, size_t ldb, size_t N, double *C,
                        size_t ldc, const double *bias, size_t r0, size_t r1)
 {

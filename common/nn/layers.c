@@ -166,11 +166,10 @@ static void affine_forward(Layer *l, Tensor *out, const Tensor *x, int train)
     tensor_reshape(out, TENSOR_SHAPE2(N, M));
     /* at least 60% zeros: counted first (cheap), the compressed rows made only then */
     a->sparse = count_nonzero(x->data, N * D) * 10 <= N * D * 4;
-    if (a->sparse)
+    if (a->sparse) {                        /* out = np.dot(self.x, self.W) + self.b */
         csr_from_dense(&a->xs, x->data, N, D);
-    if (a->sparse)                          /* out = np.dot(self.x, self.W) + self.b */
         csr_gemm_f64(&a->xs, a->W->data, M, M, out->data, M, a->b->data);
-    else {
+    } else {
         gemm_f64(GEMM_N, GEMM_N, N, M, D, x->data, D, a->W->data, M, out->data, M, 0);
         for (size_t i = 0; i < N; i++)
             for (size_t j = 0; j < M; j++)

@@ -49,6 +49,7 @@
 #include <omp.h>
 #endif
 
+#include "kernels/clones.h"
 #include "kernels/gemm.h"
 #include "kernels/parallel.h"
 #include "nn/layers.h"
@@ -448,18 +449,9 @@ Layer *pooling_new(size_t pool_h, size_t pool_w, size_t stride, size_t pad)
 /* ---- Convolution -> Relu -> Pooling, image by image ---------------------------------- */
 
 /* The fused forward's elementwise steps, in vectors of 4 doubles (GCC's and Clang's vector
- * types), with a version per x86-64 vector extension picked at run time: the baseline -O2
+ * types), with a version per x86-64 vector extension (kernels/clones.h): the baseline -O2
  * build leaves these loops scalar, where they took a fifth of the training step. Each lane
  * does the scalar code's one add and comparisons, so every version gives the same bits. */
-#if !defined(CONV_CLONES) && defined(__x86_64__) && defined(__linux__) && \
-    defined(__has_attribute)
-#if __has_attribute(target_clones)
-#define CONV_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#endif
-#endif
-#ifndef CONV_CLONES
-#define CONV_CLONES
-#endif
 typedef double v4d __attribute__((vector_size(32)));
 typedef long long v4l __attribute__((vector_size(32)));
 typedef double v4du __attribute__((vector_size(32), aligned(8), may_alias));
@@ -467,7 +459,7 @@ typedef long long v4lu __attribute__((vector_size(32), aligned(8), may_alias));
 typedef signed char v4c __attribute__((vector_size(4)));
 
 /* + self.b, then Relu.forward: self.mask = (x <= 0); out[self.mask] = 0, on one row. */
-CONV_CLONES
+VECTOR_CLONES
 static void relu_bias_row(double *restrict y, unsigned char *restrict mask, double b, size_t n)
 {
     size_t q = 0;
@@ -487,7 +479,7 @@ static void relu_bias_row(double *restrict y, unsigned char *restrict mask, doub
 }
 
 /* pool_row_2x2 four windows at a time: the same comparisons in the same order per window. */
-CONV_CLONES
+VECTOR_CLONES
 static void pool_row_2x2_vec(const double *img, size_t W, size_t oh, size_t OW, double *best,
                              size_t *arg)
 {

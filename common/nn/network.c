@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernels/clones.h"
 #include "nn/functions.h"
 #include "sys/checked.h"
 
@@ -311,27 +312,8 @@ void sparse_rows_free(SparseRows *s)
 
 /* ---- the products ------------------------------------------------------------------------ */
 
-/* Where the compiler can make versions of a function for several x86-64 vector extensions,
- * picked at run time for the CPU at hand (GCC and Clang on Linux), the products get one
- * for AVX-512, one for AVX2 and the baseline SSE2. Only + and * run on each element, in the
- * same order in every version, and FMA stays off (-ffp-contract=off), so all versions give
- * the same bits (measured: the same trained weights, byte for byte, from every version).
- * -DVECTOR_CLONES= builds the one baseline version. */
-#if !defined(VECTOR_CLONES) && defined(__x86_64__) && defined(__linux__) && \
-    defined(__has_attribute)
-#if __has_attribute(target_clones)
-#define VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#endif
-#endif
-#ifndef VECTOR_CLONES
-#define VECTOR_CLONES
-#endif
-/* The helpers below must be compiled into each version, not called from it. */
-#if defined(__GNUC__)
-#define INLINE_IN_CLONES inline __attribute__((always_inline))
-#else
-#define INLINE_IN_CLONES inline
-#endif
+/* The products have a version per vector extension (kernels/clones.h); the helpers below
+ * are compiled into each version. */
 
 /* 4 doubles, the compiler's vector type (GCC and Clang): one AVX2 register (half an AVX-512
  * one), two SSE2 ones; each lane is one IEEE multiply or add, as in scalar code. Not 8: GCC's

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernels/clones.h"
 #include "kernels/exp_f32.h"
 #include "kernels/gemm.h"
 #include "sys/checked.h"
@@ -17,23 +18,7 @@
 #define OMP(directive)
 #endif
 
-/* Versions for AVX-512, AVX2 and the baseline, picked at run time (as in network.c): only +
- * and * per element, in the same order in each, FMA off, so every version gives the same
- * bits. -DVECTOR_CLONES= builds the one baseline version. */
-#if !defined(VECTOR_CLONES) && defined(__x86_64__) && defined(__linux__) && \
-    defined(__has_attribute)
-#if __has_attribute(target_clones)
-#define VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#endif
-#endif
-#ifndef VECTOR_CLONES
-#define VECTOR_CLONES
-#endif
-#if defined(__GNUC__)
-#define INLINE_IN_CLONES inline __attribute__((always_inline))
-#else
-#define INLINE_IN_CLONES inline
-#endif
+/* Versions for AVX-512, AVX2 and the baseline, picked at run time: kernels/clones.h. */
 
 /* Batches of at least this many rows take gemm_f32 for the dense layers; smaller ones (one
  * image at a time) the row kernel below. Both sum in the same order: the same bits. */
