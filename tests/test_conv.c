@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernels/conv_direct.h"
 #include "kernels/gemm.h"
 #include "kernels/parallel.h"
 #include "nn/layers.h"
@@ -552,6 +553,105 @@ Test(convolution, same_bits_as_the_books_products)
         conv_against_the_books_products(1, 1, threads);
         conv_against_the_books_products(2, 1, threads);
         conv_against_the_books_products(3, 2, threads);
+    }
+}
+
+/* ---- conv_direct (kernels/conv_direct.h) ------------------------------------------------ */
+
+/* Shapes for the direct kernels: every tail of their tiles (outputs per row 1 .. 15: 12, 8
+ * and 4 at a time, then one by one; 1 .. 9 filters: 4 at a time in forward, 8 in the filter
+ * gradient; K not a multiple of 5), and SimpleConvNet's. C, H, W, FN, FH, FW. */
+static const size_t D_CASES[][6] = {
+    { 1, 28, 28, 30, 5, 5 }, { 1, 5, 5, 1, 5, 5 }, { 2, 9, 8, 4, 3, 3 }, { 3, 7, 19, 9, 3, 2 },
+    { 1, 6, 17, 5, 1, 3 }, { 2, 4, 15, 7, 2, 1 }, { 1, 3, 14, 3, 3, 1 }, { 2, 8, 12, 6, 4, 2 },
+    { 1, 2, 11, 2, 1, 1 }, { 3, 5, 9, 8, 2, 4 },
+};
+
+/* x's one image as im2col (pad 0, stride 1) lays it out for gemm: col.T (K, P). */
+static double *col_t_of(const Tensor *x, size_t fh, size_t fw, size_t *P, size_t *K)
+{
+    Tensor col = { 0 };
+    im2col(&col, x, fh, fw, 1, 0);
+    *P = col.shape[0];
+    *K = col.shape[1];
+    double *colT = malloc(*P * *K * sizeof *colT);
+    cr_assert(colT);
+    for (size_t p = 0; p < *P; p++)
+        for (size_t k = 0; k < *K; k++)
+            colT[k * *P + p] = col.data[p * *K + k];
+    tensor_free(&col);
+    return colT;
+}
+
+Test(conv_direct, forward_same_bits_as_gemm_on_im2col)
+{
+    Random rng;
+    random_seed(&rng, 21);
+    for (size_t k = 0; k < sizeof D_CASES / sizeof D_CASES[0]; k++) {
+        const size_t *c = D_CASES[k];
+        Tensor x = tensor_randn(TENSOR_SHAPE4(1, c[0], c[1], c[2]), &rng);
+        Tensor W = tensor_randn(TENSOR_SHAPE4(c[3], c[0], c[4], c[5]), &rng);
+        size_t P, K;
+        double *colT = col_t_of(&x, c[4], c[5], &P, &K);
+        double *want = malloc(c[3] * P * sizeof *want), *y = malloc(c[3] * P * sizeof *y),
+               *ref = malloc(c[3] * P * sizeof *ref);
+        cr_assert(want && y && ref);
+        /* the layer's product: W (FN, K) . col.T (K, P), gemm.h's order */
+        gemm_f64_ref(GEMM_N, GEMM_N, c[3], P, K, W.data, K, colT, P, want, P, 0);
+        conv_direct_forward(y, W.data, c[3], x.data, c[0], c[1], c[2], c[4], c[5]);
+        conv_direct_forward_ref(ref, W.data, c[3], x.data, c[0], c[1], c[2], c[4], c[5]);
+        cr_expect(memcmp(y, want, c[3] * P * sizeof *y) == 0, "case %zu: forward", k);
+        cr_expect(memcmp(ref, want, c[3] * P * sizeof *y) == 0, "case %zu: forward_ref", k);
+        free(colT), free(want), free(y), free(ref);
+        tensor_free(&x), tensor_free(&W);
+    }
+}
+
+Test(conv_direct, filter_gradient_same_bits_as_gemm_on_im2col)
+{
+    Random rng;
+    random_seed(&rng, 22);
+    for (size_t k = 0; k < sizeof D_CASES / sizeof D_CASES[0]; k++) {
+        const size_t *c = D_CASES[k], FN = c[3];
+        Tensor x = tensor_randn(TENSOR_SHAPE4(1, c[0], c[1], c[2]), &rng);
+        size_t P, K;
+        double *colT = col_t_of(&x, c[4], c[5], &P, &K);
+        Tensor dc = tensor_randn(TENSOR_SHAPE2(FN, P), &rng);
+        Tensor dW0 = tensor_randn(TENSOR_SHAPE2(FN, K), &rng);
+        for (int load = 0; load < 2; load++) {
+            /* dW (FN, K) (+)= dc (FN, P) . col (P, K): the layer's gemm, in its order */
+            double *want = malloc(FN * K * sizeof *want);
+            cr_assert(want);
+            memcpy(want, dW0.data, FN * K * sizeof *want);
+            gemm_f64_ref(GEMM_N, GEMM_T, FN, K, P, dc.data, P, colT, P, want, K, load);
+            /* the filters in two ranges, as two threads take them: [0, f) and [f, FN) */
+            const size_t cut = FN > 8 ? 8 : FN / 2;
+            const size_t range[3] = { 0, cut, FN };
+            double *dW = malloc(FN * K * sizeof *dW), *ref = malloc(FN * K * sizeof *ref);
+            cr_assert(dW && ref);
+            memcpy(dW, dW0.data, FN * K * sizeof *dW);
+            memcpy(ref, dW0.data, FN * K * sizeof *ref);
+            for (int r = 0; r < 2; r++) {
+                const size_t f0 = range[r], f1 = range[r + 1], ldd = (f1 - f0 + 3) / 4 * 4 + 4;
+                double *dct = calloc(P * ldd, sizeof *dct);
+                cr_assert(dct);
+                for (size_t p = 0; p < P; p++)
+                    for (size_t f = f0; f < f1; f++)
+                        dct[p * ldd + f - f0] = dc.data[f * P + p];
+                conv_direct_dw(dW, FN, f0, f1, dct, ldd, x.data, c[0], c[1], c[2], c[4], c[5],
+                               load);
+                conv_direct_dw_ref(ref, FN, f0, f1, dct, ldd, x.data, c[0], c[1], c[2], c[4],
+                                   c[5], load);
+                free(dct);
+            }
+            cr_expect(memcmp(dW, want, FN * K * sizeof *dW) == 0, "case %zu load %d: dW", k,
+                      load);
+            cr_expect(memcmp(ref, want, FN * K * sizeof *dW) == 0, "case %zu load %d: dW_ref",
+                      k, load);
+            free(want), free(dW), free(ref);
+        }
+        free(colT);
+        tensor_free(&x), tensor_free(&dc), tensor_free(&dW0);
     }
 }
 

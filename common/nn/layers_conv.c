@@ -42,6 +42,7 @@
  */
 #include <assert.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,6 +51,7 @@
 #endif
 
 #include "kernels/clones.h"
+#include "kernels/conv_direct.h"
 #include "kernels/gemm.h"
 #include "kernels/parallel.h"
 #include "nn/layers.h"
@@ -123,6 +125,59 @@ static ConvShape conv_shape(const Convolution *conv, const Tensor *x)
     return s;
 }
 
+/* At stride 1 (and on a CPU with its kernels) the products skip im2col: conv_direct.h. */
+static int direct(const Convolution *conv)
+{
+    return conv->stride == 1 && conv_direct_available();
+}
+
+/* The doubles of one padded image: (C, H + 2 pad, W + 2 pad); 0 without pad. */
+static size_t padded_size(const Convolution *conv, const ConvShape *s)
+{
+    if (conv->pad == 0)
+        return 0;
+    return s->chw[0] * (s->chw[1] + 2 * conv->pad) * (s->chw[2] + 2 * conv->pad);
+}
+
+/* The image conv_direct reads for x's image img: img itself, or with pad > 0 a copy in buf
+ * (padded_size doubles) with pad zeros around each channel, as im2col pads. Its height and
+ * width go to *H, *W. */
+static const double *padded_image(const Convolution *conv, const ConvShape *s,
+                                  const double *img, double *buf, size_t *H, size_t *W)
+{
+    const size_t C = s->chw[0], h = s->chw[1], w = s->chw[2], pad = conv->pad;
+    *H = h + 2 * pad;
+    *W = w + 2 * pad;
+    if (pad == 0)
+        return img;
+    for (size_t q = 0; q < padded_size(conv, s); q++)
+        buf[q] = 0.0;
+    for (size_t c = 0; c < C; c++)
+        for (size_t i = 0; i < h; i++)
+            memcpy(buf + (c * *H + i + pad) * *W + pad, img + (c * h + i) * w,
+                   w * sizeof *img);
+    return buf;
+}
+
+/* One image's convolution output yn (FN, P), without the bias: W . col.T, by conv_direct
+ * or by im2col into colT (P*K doubles) and gemm; pad_buf has padded_size doubles. */
+static void conv_image(const Convolution *conv, const ConvShape *s, const double *img,
+                       double *yn, double *colT, double *pad_buf)
+{
+    const double *W = conv->W->data;
+    if (direct(conv)) {
+        size_t H, Wd;
+        const double *im = padded_image(conv, s, img, pad_buf, &H, &Wd);
+        conv_direct_forward(yn, W, s->FN, im, s->chw[0], H, Wd, s->FH, s->FW);
+        return;
+    }
+    /* col = im2col(x, FH, FW, stride, pad): this image's rows, laid out as col.T */
+    im2col_t_rows(colT, img, s->chw, s->FH, s->FW, conv->stride, conv->pad, 0, s->K);
+    /* np.dot(col, col_W) with col_W = W.reshape(FN, -1).T, computed as W . col.T, which is
+     * its transpose(0, 3, 1, 2) (the same sums, in the same order) */
+    gemm_f64(GEMM_N, GEMM_N, s->FN, s->P, s->K, W, s->K, colT, s->P, yn, s->P, 0);
+}
+
 static void convolution_forward(Layer *l, Tensor *out, const Tensor *x, int train)
 {
     (void)train;
@@ -132,18 +187,14 @@ static void convolution_forward(Layer *l, Tensor *out, const Tensor *x, int trai
     const ConvShape s = conv_shape(conv, x);
     assert(s.P > 0 && "Convolution: the filter is larger than the padded input");
     tensor_reshape(out, TENSOR_SHAPE4(s.N, s.FN, s.OH, s.OW));
-    double *buf = scratch(conv, s.P * s.K), *y = out->data;
-    const double *W = conv->W->data, *b = conv->b->data;
+    const size_t per_thread = (direct(conv) ? 0 : s.P * s.K) + padded_size(conv, &s);
+    double *buf = scratch(conv, per_thread), *y = out->data;
+    const double *b = conv->b->data;
     FOR_EACH_IMAGE
     for (size_t n = 0; n < s.N; n++) {
-        double *colT = buf + (size_t)thread_id() * s.P * s.K;
-        /* col = im2col(x, FH, FW, stride, pad): this image's rows, laid out as col.T */
-        im2col_t_rows(colT, x->data + n * s.image, s.chw, s.FH, s.FW, conv->stride, conv->pad,
-                      0, s.K);
-        /* np.dot(col, col_W) with col_W = W.reshape(FN, -1).T, computed as W . col.T,
-         * which is its transpose(0, 3, 1, 2) (the same sums, in the same order) */
+        double *own = buf + (size_t)thread_id() * per_thread;
         double *yn = y + n * s.FN * s.P;
-        gemm_f64(GEMM_N, GEMM_N, s.FN, s.P, s.K, W, s.K, colT, s.P, yn, s.P, 0);
+        conv_image(conv, &s, x->data + n * s.image, yn, own, own);
         for (size_t f = 0; f < s.FN; f++)                  /* + self.b */
             for (size_t p = 0; p < s.P; p++)
                 yn[f * s.P + p] += b[f];
@@ -457,50 +508,69 @@ typedef long long v4l __attribute__((vector_size(32)));
 typedef double v4du __attribute__((vector_size(32), aligned(8), may_alias));
 typedef long long v4lu __attribute__((vector_size(32), aligned(8), may_alias));
 typedef signed char v4c __attribute__((vector_size(4)));
+typedef signed char v32c __attribute__((vector_size(32)));
 
-/* + self.b, then Relu.forward: self.mask = (x <= 0); out[self.mask] = 0, on one row. */
+/* + self.b, then Relu.forward: self.mask = (x <= 0); out[self.mask] = 0, on one image's FN
+ * channels of P values. The mask's bytes are the low bytes of the comparison's lanes (one
+ * shuffle; a lane-by-lane conversion compiled to eight scalar moves per four values). */
 VECTOR_CLONES
-static void relu_bias_row(double *restrict y, unsigned char *restrict mask, double b, size_t n)
+static void relu_bias_image(double *restrict y, unsigned char *restrict mask,
+                            const double *restrict b, size_t FN, size_t P)
 {
-    size_t q = 0;
-    for (; q + 4 <= n; q += 4) {
-        const v4d v = *(const v4du *)(y + q) + b;
-        const v4l m = v <= 0.0;                     /* -1 where x <= 0 */
-        *(v4du *)(y + q) = (v4d)((v4l)v & ~m);      /* 0.0 there, v elsewhere */
-        const v4c bytes = __builtin_convertvector(m, v4c) & 1;
-        memcpy(mask + q, &bytes, 4);
-    }
-    for (; q < n; q++) {
-        const double v = y[q] + b;
-        const int m = v <= 0.0;
-        mask[q] = (unsigned char)m;
-        y[q] = m ? 0.0 : v;
+    for (size_t f = 0; f < FN; f++, y += P, mask += P) {
+        size_t q = 0;
+        for (; q + 4 <= P; q += 4) {
+            const v4d v = *(const v4du *)(y + q) + b[f];
+            const v4l m = v <= 0.0;                     /* -1 where x <= 0 */
+            *(v4du *)(y + q) = (v4d)((v4l)v & ~m);      /* 0.0 there, v elsewhere */
+#if defined(__has_builtin) && __has_builtin(__builtin_shufflevector)
+            const v32c c = (v32c)m;
+            const v4c bytes = __builtin_shufflevector(c, c, 0, 8, 16, 24) & 1;
+#else
+            const v4c bytes = __builtin_convertvector(m, v4c) & 1;
+#endif
+            memcpy(mask + q, &bytes, 4);
+        }
+        for (; q < P; q++) {
+            const double v = y[q] + b[f];
+            const int m = v <= 0.0;
+            mask[q] = (unsigned char)m;
+            y[q] = m ? 0.0 : v;
+        }
     }
 }
 
-/* pool_row_2x2 four windows at a time: the same comparisons in the same order per window. */
+/* pool_row_2x2 on every row of an image's FN channels (CH x CW each; OH x OW windows),
+ * four windows at a time: the same comparisons in the same order per window. */
 VECTOR_CLONES
-static void pool_row_2x2_vec(const double *img, size_t W, size_t oh, size_t OW, double *best,
-                             size_t *arg)
+static void pool_image_2x2(const double *img, size_t FN, size_t CH, size_t CW, size_t OH,
+                           size_t OW, double *best, size_t *arg)
 {
-    const double *top = img + 2 * oh * W, *bot = top + W;
-    size_t ow = 0;
-    for (; ow + 4 <= OW; ow += 4) {
-        const double *t = top + 2 * ow, *u = bot + 2 * ow;
-        const v4d v[4] = { { t[0], t[2], t[4], t[6] }, { t[1], t[3], t[5], t[7] },
-                           { u[0], u[2], u[4], u[6] }, { u[1], u[3], u[5], u[7] } };
-        v4d b = v[0];
-        v4l a = { 0, 0, 0, 0 };
-        for (long long k = 1; k < 4; k++) {
-            const v4l take = ~(v[k] <= b) & (b == b);   /* !(v <= b) && b is not NaN */
-            b = (v4d)(((v4l)v[k] & take) | ((v4l)b & ~take));
-            a = (k & take) | (a & ~take);
+    for (size_t f = 0; f < FN; f++, img += CH * CW)
+        for (size_t oh = 0; oh < OH; oh++, best += OW, arg += OW) {
+            const double *top = img + 2 * oh * CW, *bot = top + CW;
+            size_t ow = 0;
+            for (; ow + 4 <= OW; ow += 4) {
+                const double *t = top + 2 * ow, *u = bot + 2 * ow;
+                const v4d v1 = { t[1], t[3], t[5], t[7] }, v2 = { u[0], u[2], u[4], u[6] },
+                          v3 = { u[1], u[3], u[5], u[7] };
+                v4d b = { t[0], t[2], t[4], t[6] };
+                v4l a = { 0, 0, 0, 0 }, take;
+                /* take where !(v <= b) and b is not NaN, for k = 1, 2, 3 in turn */
+#define POOL_STEP(v, k)                                                                    \
+    take = ~((v) <= b) & (b == b);                                                         \
+    b = (v4d)(((v4l)(v) & take) | ((v4l)b & ~take));                                       \
+    a = ((k) & take) | (a & ~take);
+                POOL_STEP(v1, 1)
+                POOL_STEP(v2, 2)
+                POOL_STEP(v3, 3)
+#undef POOL_STEP
+                *(v4du *)(best + ow) = b;
+                *(v4lu *)(arg + ow) = a;
+            }
+            if (ow < OW)                /* the last windows, from column 2 * ow on */
+                pool_row_2x2(img + 2 * ow, CW, oh, OW - ow, best + ow, arg + ow);
         }
-        *(v4du *)(best + ow) = b;
-        *(v4lu *)(arg + ow) = a;
-    }
-    if (ow < OW)                        /* the last windows, from column 2 * ow on */
-        pool_row_2x2(img + 2 * ow, W, oh, OW - ow, best + ow, arg + ow);
 }
 
 int conv_relu_pool_forward(Layer *c, Layer *relu, Layer *p, Tensor *out, const Tensor *x,
@@ -530,50 +600,118 @@ int conv_relu_pool_forward(Layer *c, Layer *relu, Layer *p, Tensor *out, const T
         pool->arg_cap = out->size;
     }
     unsigned char *mask = relu_mask_reserve(relu, s.N * s.FN * s.P);
-    const size_t per_thread = s.P * s.K + s.FN * s.P;
+    const size_t per_thread = (direct(conv) ? 0 : s.P * s.K) + padded_size(conv, &s) +
+                              s.FN * s.P;
     double *buf = scratch(conv, per_thread), *y = out->data;
     size_t *arg = pool->arg_max;
-    const double *W = conv->W->data, *b = conv->b->data;
+    const double *b = conv->b->data;
     FOR_EACH_IMAGE
     for (size_t n = 0; n < s.N; n++) {
-        double *colT = buf + (size_t)thread_id() * per_thread, *yn = colT + s.P * s.K;
+        double *own = buf + (size_t)thread_id() * per_thread, *yn = own + per_thread - s.FN * s.P;
         /* Convolution.forward for this image, as convolution_forward computes it */
-        im2col_t_rows(colT, x->data + n * s.image, s.chw, s.FH, s.FW, conv->stride, conv->pad,
-                      0, s.K);
-        gemm_f64(GEMM_N, GEMM_N, s.FN, s.P, s.K, W, s.K, colT, s.P, yn, s.P, 0);
-        for (size_t f = 0; f < s.FN; f++)
-            relu_bias_row(yn + f * s.P, mask + (n * s.FN + f) * s.P, b[f], s.P);
+        conv_image(conv, &s, x->data + n * s.image, yn, own, own);
+        relu_bias_image(yn, mask + n * s.FN * s.P, b, s.FN, s.P);
         /* Pooling.forward on this image's FN channels */
-        for (size_t f = 0; f < s.FN; f++) {
-            const size_t o = (n * s.FN + f) * OH * OW;
-            for (size_t oh = 0; oh < OH; oh++)
-                pool_row_2x2_vec(yn + f * s.P, s.OW, oh, OW, &y[o + oh * OW], &arg[o + oh * OW]);
-        }
+        pool_image_2x2(yn, s.FN, s.OH, s.OW, OH, OW, y + n * s.FN * OH * OW,
+                       arg + n * s.FN * OH * OW);
     }
     conv->x = x;
     return 1;
 }
 
-/* One image's dout for the Convolution: Pooling.backward (each window's gradient to its
- * maximum, added to a zero: the windows do not overlap) then Relu.backward (0 where the
- * mask is set), into dc (FN x P, the convolution's output of this image). */
-static void pool_relu_backward_image(double *restrict dc, const double *restrict g,
-                                     const size_t *restrict arg,
-                                     const unsigned char *restrict mask, size_t FN, size_t CH,
+/* One image's dout for the Convolution, for nf of its filters: Pooling.backward (each
+ * window's gradient to its maximum, added to a zero: the windows do not overlap) then
+ * Relu.backward (0 where the mask is set), into dc, which holds the convolution's output
+ * (nf x CH x CW) with (f, q) at dc[f*fs + q*qs] and is zero on entry. */
+static void pool_relu_backward_image(double *restrict dc, size_t fs, size_t qs,
+                                     const double *restrict g, const size_t *restrict arg,
+                                     const unsigned char *restrict mask, size_t nf, size_t CH,
                                      size_t CW, size_t OH, size_t OW)
 {
-    for (size_t q = 0; q < FN * CH * CW; q++)
-        dc[q] = 0.0;
-    for (size_t f = 0; f < FN; f++) {
-        double *d = dc + f * CH * CW;
+    for (size_t f = 0; f < nf; f++) {
+        double *d = dc + f * fs;
         const unsigned char *m = mask + f * CH * CW;
         for (size_t oh = 0; oh < OH; oh++)
             for (size_t ow = 0; ow < OW; ow++) {
                 const size_t o = (f * OH + oh) * OW + ow, a = arg[o];
                 const size_t q = (2 * oh + a / 2) * CW + 2 * ow + a % 2;
                 const double v = 0.0 + g[o];    /* img = 0; img[...] += dout (so -0 -> +0) */
-                d[q] = m[q] ? 0.0 : v;
+                /* m[q] ? 0.0 : v without a branch (the mask is as often set as not) */
+                uint64_t bits;
+                memcpy(&bits, &v, sizeof bits);
+                bits &= (uint64_t)m[q] - 1;
+                memcpy(&d[q * qs], &bits, sizeof bits);
             }
+    }
+}
+
+/* db[f] += sum over q of dct[q*ldd + f] for f < nf, each sum in order of q (the book's
+ * np.sum(dout, axis=0) continued image after image), four filters side by side in each of
+ * NV vectors (independent sums, so the additions overlap). */
+static INLINE_IN_CLONES void column_sums(const int NV, double *db, const double *dct, size_t P,
+                                         size_t ldd, size_t nf)
+{
+    v4d acc[4];
+    for (int v = 0; v < NV; v++)
+        for (size_t l = 0; l < 4; l++)
+            acc[v][l] = 4 * (size_t)v + l < nf ? db[4 * v + l] : 0.0;
+    for (size_t q = 0; q < P; q++)
+#pragma GCC unroll 4
+        for (int v = 0; v < NV; v++)
+            acc[v] += *(const v4du *)(dct + q * ldd + 4 * v);
+    for (int v = 0; v < NV; v++)
+        for (size_t l = 0; l < 4 && 4 * (size_t)v + l < nf; l++)
+            db[4 * v + l] = acc[v][l];
+}
+
+VECTOR_CLONES
+static void add_column_sums(double *db, const double *dct, size_t P, size_t ldd, size_t nf)
+{
+    for (size_t f = 0; f < nf; f += 16) {
+        const size_t n = nf - f < 16 ? nf - f : 16;
+        switch ((n + 3) / 4) {
+        case 4: column_sums(4, db + f, dct + f, P, ldd, n); break;
+        case 3: column_sums(3, db + f, dct + f, P, ldd, n); break;
+        case 2: column_sums(2, db + f, dct + f, P, ldd, n); break;
+        default: column_sums(1, db + f, dct + f, P, ldd, n); break;
+        }
+    }
+}
+
+/* conv_relu_pool_backward at stride 1 with conv_direct: threads share the filters, in
+ * groups of 8 (conv_direct_dw's tiles), so each makes only its own filters' dc, transposed
+ * (P x ldd), then their db sums and dW rows. */
+static void crp_backward_direct(Convolution *conv, const ConvShape *s, const double *g,
+                                const size_t *arg, const unsigned char *mask)
+{
+    const size_t OH = s->OH / 2, OW = s->OW / 2, groups = (s->FN + 7) / 8;
+    const size_t ld_max = (s->FN + 3) / 4 * 4, pad_size = padded_size(conv, s);
+    const size_t per_thread = s->P * ld_max + pad_size;
+    double *buf = scratch(conv, per_thread), *db = conv->db.data, *dW = conv->dW.data;
+    const double *x = conv->x->data;
+#ifdef _OPENMP
+#pragma omp parallel
+#endif
+    {
+        const size_t t = (size_t)thread_id(), nt = (size_t)thread_count();
+        const size_t f0 = 8 * (groups * t / nt), f1_ = 8 * (groups * (t + 1) / nt);
+        const size_t f1 = f1_ < s->FN ? f1_ : s->FN, nf = f1 > f0 ? f1 - f0 : 0;
+        const size_t ldd = (nf + 3) / 4 * 4;
+        double *dct = buf + t * per_thread, *pad_buf = dct + s->P * ld_max;
+        for (size_t f = f0; f < f1; f++)
+            db[f] = 0.0;
+        for (size_t n = 0; n < s->N && nf > 0; n++) {
+            memset(dct, 0, s->P * ldd * sizeof *dct);
+            const size_t o = (n * s->FN + f0) * OH * OW;
+            pool_relu_backward_image(dct, 1, ldd, g + o, arg + o, mask + (n * s->FN + f0) * s->P,
+                                     nf, s->OH, s->OW, OH, OW);
+            /* self.db = np.sum(dout, axis=0): over n, then p, as convolution_backward */
+            add_column_sums(db + f0, dct, s->P, ldd, nf);
+            size_t H, Wd;
+            const double *im = padded_image(conv, s, x + n * s->image, pad_buf, &H, &Wd);
+            conv_direct_dw(dW, s->FN, f0, f1, dct, ldd, im, s->chw[0], H, Wd, s->FH, s->FW,
+                           n > 0);
+        }
     }
 }
 
@@ -596,10 +734,14 @@ int conv_relu_pool_backward(Layer *c, Layer *relu, Layer *p, const Tensor *dout)
         dout->shape[0] != s.N || dout->shape[1] != s.FN || dout->shape[2] != OH ||
         dout->shape[3] != OW)
         return 0;
-    const size_t per_thread = s.P * s.K + s.FN * s.P;
-    double *buf = scratch(conv, per_thread), *db = conv->db.data, *dW = conv->dW.data;
     const double *g = dout->data;
     const size_t *arg = pool->arg_max;
+    if (direct(conv)) {
+        crp_backward_direct(conv, &s, g, arg, mask);
+        return 1;
+    }
+    const size_t per_thread = s.P * s.K + s.FN * s.P;
+    double *buf = scratch(conv, per_thread), *db = conv->db.data, *dW = conv->dW.data;
     /* Each thread makes every image's dout (cheap: a zeroed image and a scatter), then takes
      * its share of db's filters (each sum over n, then p, as convolution_backward) and of
      * dW's columns k (the same products as there). */
@@ -614,8 +756,10 @@ int conv_relu_pool_backward(Layer *c, Layer *relu, Layer *p, const Tensor *dout)
         for (size_t f = f0; f < f1; f++)
             db[f] = 0.0;
         for (size_t n = 0; n < s.N && (k0 < k1 || f0 < f1); n++) {
-            pool_relu_backward_image(dc, g + n * s.FN * OH * OW, arg + n * s.FN * OH * OW,
-                                     mask + n * s.FN * s.P, s.FN, s.OH, s.OW, OH, OW);
+            memset(dc, 0, s.FN * s.P * sizeof *dc);
+            pool_relu_backward_image(dc, s.P, 1, g + n * s.FN * OH * OW,
+                                     arg + n * s.FN * OH * OW, mask + n * s.FN * s.P, s.FN,
+                                     s.OH, s.OW, OH, OW);
             for (size_t f = f0; f < f1; f++) {
                 double acc = db[f];
                 for (size_t q = 0; q < s.P; q++)

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <strings.h>
 
+#include "kernels/clones.h"
 #include "kernels/parallel.h"
 #include "sys/checked.h"
 
@@ -103,6 +104,39 @@ static void make_state(Optimizer *opt, const Param *params, size_t n)
         opt->h = zeros_like_all(params, n);
 }
 
+/* Adam's step on n elements, four at a time in vectors (kernels/clones.h: one version per
+ * x86-64 vector extension; sqrt and / are exact in every lane, as in the scalar tail):
+ *     self.m[key] += (1 - self.beta1) * (grads[key] - self.m[key])
+ *     self.v[key] += (1 - self.beta2) * (grads[key]**2 - self.v[key])
+ *     params[key] -= lr_t * self.m[key] / (np.sqrt(self.v[key]) + 1e-7)
+ * Scalar, this loop was 5-8% of SimpleConvNet's training step. */
+#define ADAM_BLOCK 1024
+typedef double v4d __attribute__((vector_size(32)));
+typedef double v4du __attribute__((vector_size(32), aligned(8), may_alias));
+
+VECTOR_CLONES
+static void adam_block(double *restrict p, const double *restrict g, double *restrict m,
+                       double *restrict v, size_t n, double beta1, double beta2, double lr_t)
+{
+    size_t j = 0;
+    for (; j + 4 <= n; j += 4) {
+        const v4d gj = *(const v4du *)(g + j);
+        v4d mj = *(const v4du *)(m + j), vj = *(const v4du *)(v + j), s;
+        mj += (1 - beta1) * (gj - mj);
+        vj += (1 - beta2) * (gj * gj - vj);
+        for (int l = 0; l < 4; l++)
+            s[l] = sqrt(vj[l]);
+        *(v4du *)(p + j) -= lr_t * mj / (s + 1e-7);
+        *(v4du *)(m + j) = mj;
+        *(v4du *)(v + j) = vj;
+    }
+    for (; j < n; j++) {
+        m[j] += (1 - beta1) * (g[j] - m[j]);
+        v[j] += (1 - beta2) * (g[j] * g[j] - v[j]);
+        p[j] -= lr_t * m[j] / (sqrt(v[j]) + 1e-7);
+    }
+}
+
 void optimizer_update(Optimizer *opt, Param *params, size_t n)
 {
     const Kind kind = KINDS[opt->k].kind;
@@ -163,16 +197,12 @@ void optimizer_update(Optimizer *opt, Param *params, size_t n)
                 p[j] -= lr * g[j] / (sqrt(h[j]) + 1e-7);
             }
             break;
-        case OPT_ADAM: {         /* m (kept in h) and v: the book's running moments */
-            double *m = h;
+        case OPT_ADAM:           /* m (kept in h) and v: the book's running moments */
             PARALLEL_FOR_LARGE(size)
-            for (size_t j = 0; j < size; j++) {
-                m[j] += (1 - beta1) * (g[j] - m[j]);
-                v[j] += (1 - beta2) * (g[j] * g[j] - v[j]);    /* grads[key]**2 */
-                p[j] -= lr_t * m[j] / (sqrt(v[j]) + 1e-7);
-            }
+            for (size_t j = 0; j < size; j += ADAM_BLOCK)
+                adam_block(p + j, g + j, h + j, v + j,
+                           size - j < ADAM_BLOCK ? size - j : ADAM_BLOCK, beta1, beta2, lr_t);
             break;
-        }
         }
     }
 }

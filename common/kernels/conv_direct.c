@@ -1,0 +1,275 @@
+/* conv_direct.c - the stride-1 convolution without im2col (conv_direct.h): plain references
+ * and the AVX2+FMA kernels.
+ *
+ * Forward: a tile of up to 4 filters x up to 12 neighbouring outputs of one row (3 vectors)
+ * keeps its 12 sums in registers; for each k = (c, i, j) it loads the 12 pixels
+ * img[c][oh + i][ow + j ..] (im2col's row k of col.T, read in place: at stride 1 a row of
+ * col.T is a run of the image's row) and adds W[f][k] times them: 3 loads and 4 broadcasts
+ * per 12 fused multiply-adds, where im2col + gemm wrote col.T and packed it first.
+ * Filter gradient: a tile of up to 8 filters (2 vectors of dct's row p) x up to 5 columns k
+ * keeps 10 sums; for each output p it broadcasts the 5 pixels img[c][oh + i][ow + j] of its
+ * columns: 2 loads and 5 broadcasts per 10 fused multiply-adds.
+ * Each sum is still one chain of fma steps in gemm's order (k, or p), so vectors only put
+ * different sums side by side.
+ */
+#include "kernels/conv_direct.h"
+
+#include <assert.h>
+#include <math.h>
+
+#include "kernels/gemm_internal.h"
+
+/* ---- the references ------------------------------------------------------------------- */
+
+void conv_direct_forward_ref(double *y, const double *W, size_t FN, const double *img,
+                             size_t C, size_t H, size_t Wd, size_t FH, size_t FW)
+{
+    const size_t OH = H - FH + 1, OW = Wd - FW + 1, K = C * FH * FW;
+    for (size_t f = 0; f < FN; f++)
+        for (size_t oh = 0; oh < OH; oh++)
+            for (size_t ow = 0; ow < OW; ow++) {
+                double acc = 0.0;
+                for (size_t k = 0; k < K; k++) {
+                    const size_t c = k / (FH * FW), i = k / FW % FH, j = k % FW;
+                    acc = fma(W[f * K + k], img[(c * H + oh + i) * Wd + ow + j], acc);
+                }
+                y[(f * OH + oh) * OW + ow] = acc;
+            }
+}
+
+void conv_direct_dw_ref(double *dW, size_t FN, size_t f0, size_t f1, const double *dct,
+                        size_t ldd, const double *img, size_t C, size_t H, size_t Wd,
+                        size_t FH, size_t FW, int load)
+{
+    (void)FN;
+    const size_t OH = H - FH + 1, OW = Wd - FW + 1, K = C * FH * FW;
+    for (size_t f = f0; f < f1; f++)
+        for (size_t k = 0; k < K; k++) {
+            const size_t c = k / (FH * FW), i = k / FW % FH, j = k % FW;
+            double acc = load ? dW[f * K + k] : 0.0;
+            for (size_t p = 0; p < OH * OW; p++)
+                acc = fma(dct[p * ldd + f - f0],
+                          img[(c * H + p / OW + i) * Wd + p % OW + j], acc);
+            dW[f * K + k] = acc;
+        }
+}
+
+/* ---- AVX2 + FMA ----------------------------------------------------------------------- */
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+
+int conv_direct_available(void)
+{
+    return gemm_x86_has_avx2();
+}
+
+#define AVX2 __attribute__((target("avx2,fma")))
+#define TILE static inline __attribute__((always_inline)) AVX2
+
+/* FB filters (W's rows f0 .. f0+FB-1 from w) x VB vectors of outputs from y (the first of
+ * them at x's pixel), all K steps. */
+TILE void fwd_tile(const int FB, const int VB, double *y, size_t P, const double *w, size_t K,
+                   const double *x, size_t H, size_t Wd, size_t C, size_t FH, size_t FW)
+{
+    __m256d acc[4][3];
+#pragma GCC unroll 4
+    for (int f = 0; f < FB; f++)
+#pragma GCC unroll 3
+        for (int v = 0; v < VB; v++)
+            acc[f][v] = _mm256_setzero_pd();
+    size_t k = 0;
+    for (size_t c = 0; c < C; c++)
+        for (size_t i = 0; i < FH; i++) {
+            const double *row = x + (c * H + i) * Wd;
+            for (size_t j = 0; j < FW; j++, k++) {
+                __m256d px[3];
+#pragma GCC unroll 3
+                for (int v = 0; v < VB; v++)
+                    px[v] = _mm256_loadu_pd(row + j + 4 * v);
+#pragma GCC unroll 4
+                for (int f = 0; f < FB; f++) {
+                    const __m256d wf = _mm256_broadcast_sd(w + f * K + k);
+#pragma GCC unroll 3
+                    for (int v = 0; v < VB; v++)
+                        acc[f][v] = _mm256_fmadd_pd(wf, px[v], acc[f][v]);
+                }
+            }
+        }
+#pragma GCC unroll 4
+    for (int f = 0; f < FB; f++)
+#pragma GCC unroll 3
+        for (int v = 0; v < VB; v++)
+            _mm256_storeu_pd(y + f * P + 4 * v, acc[f][v]);
+}
+
+/* The FB filters from w on the outputs ow .. OW-1 of one row, in tiles of 12, 8, 4 and
+ * the last OW % 4 one at a time. */
+TILE void fwd_row(const int FB, double *y, size_t P, const double *w, size_t K, const double *x,
+                  size_t H, size_t Wd, size_t C, size_t FH, size_t FW, size_t OW)
+{
+    size_t ow = 0;
+    for (; ow + 12 <= OW; ow += 12)
+        fwd_tile(FB, 3, y + ow, P, w, K, x + ow, H, Wd, C, FH, FW);
+    if (ow + 8 <= OW) {
+        fwd_tile(FB, 2, y + ow, P, w, K, x + ow, H, Wd, C, FH, FW);
+        ow += 8;
+    }
+    if (ow + 4 <= OW) {
+        fwd_tile(FB, 1, y + ow, P, w, K, x + ow, H, Wd, C, FH, FW);
+        ow += 4;
+    }
+    for (; ow < OW; ow++)
+        for (int f = 0; f < FB; f++) {
+            double acc = 0.0;
+            size_t k = 0;
+            for (size_t c = 0; c < C; c++)
+                for (size_t i = 0; i < FH; i++)
+                    for (size_t j = 0; j < FW; j++, k++)
+                        acc = __builtin_fma(w[f * K + k], x[(c * H + i) * Wd + ow + j], acc);
+            y[f * P + ow] = acc;
+        }
+}
+
+AVX2 static void forward_avx2(double *y, const double *W, size_t FN, const double *img,
+                              size_t C, size_t H, size_t Wd, size_t FH, size_t FW)
+{
+    const size_t OH = H - FH + 1, OW = Wd - FW + 1, P = OH * OW, K = C * FH * FW;
+    for (size_t oh = 0; oh < OH; oh++)
+        for (size_t f = 0; f < FN; f += 4) {
+            double *yr = y + f * P + oh * OW;
+            const double *w = W + f * K, *x = img + oh * Wd;
+            switch (FN - f < 4 ? FN - f : 4) {
+            case 4: fwd_row(4, yr, P, w, K, x, H, Wd, C, FH, FW, OW); break;
+            case 3: fwd_row(3, yr, P, w, K, x, H, Wd, C, FH, FW, OW); break;
+            case 2: fwd_row(2, yr, P, w, K, x, H, Wd, C, FH, FW, OW); break;
+            default: fwd_row(1, yr, P, w, K, x, H, Wd, C, FH, FW, OW); break;
+            }
+        }
+}
+
+/* FV vectors of filters (nf <= 4*FV of them real, from dW's row f and dct's column d) x KB
+ * columns k whose pixels for p = 0 start at xk[0 .. KB-1]; every p of the image. */
+TILE void dw_tile(const int FV, const int KB, double *dW, size_t K, size_t nf, const double *dct,
+                  size_t ldd, const double *const *xk, size_t OH, size_t OW, size_t Wd,
+                  int load)
+{
+    __m256d acc[2][5];
+    _Alignas(32) double lane[4];
+#pragma GCC unroll 2
+    for (int v = 0; v < FV; v++)
+#pragma GCC unroll 5
+        for (int b = 0; b < KB; b++) {
+            for (size_t l = 0; l < 4; l++)
+                lane[l] = load && 4 * (size_t)v + l < nf ? dW[(4 * v + l) * K + b] : 0.0;
+            acc[v][b] = _mm256_load_pd(lane);
+        }
+    for (size_t oh = 0; oh < OH; oh++) {
+        const double *d = dct + oh * OW * ldd;
+        const double *xr[5];
+#pragma GCC unroll 5
+        for (int b = 0; b < KB; b++)
+            xr[b] = xk[b] + oh * Wd;
+        for (size_t ow = 0; ow < OW; ow++, d += ldd) {
+            __m256d dv[2];
+#pragma GCC unroll 2
+            for (int v = 0; v < FV; v++)
+                dv[v] = _mm256_loadu_pd(d + 4 * v);
+#pragma GCC unroll 5
+            for (int b = 0; b < KB; b++) {
+                const __m256d xv = _mm256_broadcast_sd(xr[b] + ow);
+#pragma GCC unroll 2
+                for (int v = 0; v < FV; v++)
+                    acc[v][b] = _mm256_fmadd_pd(dv[v], xv, acc[v][b]);
+            }
+        }
+    }
+#pragma GCC unroll 2
+    for (int v = 0; v < FV; v++)
+#pragma GCC unroll 5
+        for (int b = 0; b < KB; b++) {
+            _mm256_store_pd(lane, acc[v][b]);
+            for (size_t l = 0; l < 4 && 4 * (size_t)v + l < nf; l++)
+                dW[(4 * v + l) * K + b] = lane[l];
+        }
+}
+
+TILE void dw_cols(const int FV, double *dW, size_t K, size_t nf, const double *dct, size_t ldd,
+                  const double *img, size_t H, size_t Wd, size_t FH, size_t FW, size_t OH,
+                  size_t OW, int load)
+{
+    for (size_t k = 0; k < K; k += 5) {
+        const double *xk[5];
+        const size_t kb = K - k < 5 ? K - k : 5;
+        for (size_t b = 0; b < kb; b++) {
+            const size_t c = (k + b) / (FH * FW), i = (k + b) / FW % FH, j = (k + b) % FW;
+            xk[b] = img + (c * H + i) * Wd + j;
+        }
+        double *d = dW + k;
+        switch (kb) {
+        case 5: dw_tile(FV, 5, d, K, nf, dct, ldd, xk, OH, OW, Wd, load); break;
+        case 4: dw_tile(FV, 4, d, K, nf, dct, ldd, xk, OH, OW, Wd, load); break;
+        case 3: dw_tile(FV, 3, d, K, nf, dct, ldd, xk, OH, OW, Wd, load); break;
+        case 2: dw_tile(FV, 2, d, K, nf, dct, ldd, xk, OH, OW, Wd, load); break;
+        default: dw_tile(FV, 1, d, K, nf, dct, ldd, xk, OH, OW, Wd, load); break;
+        }
+    }
+}
+
+AVX2 static void dw_avx2(double *dW, size_t f0, size_t f1, const double *dct, size_t ldd,
+                         const double *img, size_t C, size_t H, size_t Wd, size_t FH, size_t FW,
+                         int load)
+{
+    const size_t OH = H - FH + 1, OW = Wd - FW + 1, K = C * FH * FW;
+    for (size_t f = f0; f < f1; f += 8) {
+        const size_t nf = f1 - f < 8 ? f1 - f : 8;
+        if (nf > 4)
+            dw_cols(2, dW + f * K, K, nf, dct + (f - f0), ldd, img, H, Wd, FH, FW, OH, OW, load);
+        else
+            dw_cols(1, dW + f * K, K, nf, dct + (f - f0), ldd, img, H, Wd, FH, FW, OH, OW, load);
+    }
+}
+
+void conv_direct_forward(double *y, const double *W, size_t FN, const double *img, size_t C,
+                         size_t H, size_t Wd, size_t FH, size_t FW)
+{
+    assert(H >= FH && Wd >= FW && "conv_direct: the filter is larger than the image");
+    if (conv_direct_available())
+        forward_avx2(y, W, FN, img, C, H, Wd, FH, FW);
+    else
+        conv_direct_forward_ref(y, W, FN, img, C, H, Wd, FH, FW);
+}
+
+void conv_direct_dw(double *dW, size_t FN, size_t f0, size_t f1, const double *dct,
+                    size_t ldd, const double *img, size_t C, size_t H, size_t Wd, size_t FH,
+                    size_t FW, int load)
+{
+    assert(H >= FH && Wd >= FW && f0 <= f1 && f1 <= FN && ldd >= (f1 - f0 + 3) / 4 * 4 &&
+           "conv_direct_dw: shapes");
+    if (conv_direct_available())
+        dw_avx2(dW, f0, f1, dct, ldd, img, C, H, Wd, FH, FW, load);
+    else
+        conv_direct_dw_ref(dW, FN, f0, f1, dct, ldd, img, C, H, Wd, FH, FW, load);
+}
+
+#else   /* not x86-64: the references */
+
+int conv_direct_available(void)
+{
+    return 0;
+}
+
+void conv_direct_forward(double *y, const double *W, size_t FN, const double *img, size_t C,
+                         size_t H, size_t Wd, size_t FH, size_t FW)
+{
+    conv_direct_forward_ref(y, W, FN, img, C, H, Wd, FH, FW);
+}
+
+void conv_direct_dw(double *dW, size_t FN, size_t f0, size_t f1, const double *dct,
+                    size_t ldd, const double *img, size_t C, size_t H, size_t Wd, size_t FH,
+                    size_t FW, int load)
+{
+    conv_direct_dw_ref(dW, FN, f0, f1, dct, ldd, img, C, H, Wd, FH, FW, load);
+}
+
+#endif
