@@ -510,67 +510,85 @@ typedef long long v4lu __attribute__((vector_size(32), aligned(8), may_alias));
 typedef signed char v4c __attribute__((vector_size(4)));
 typedef signed char v32c __attribute__((vector_size(32)));
 
-/* + self.b, then Relu.forward: self.mask = (x <= 0); out[self.mask] = 0, on one image's FN
- * channels of P values. The mask's bytes are the low bytes of the comparison's lanes (one
- * shuffle; a lane-by-lane conversion compiled to eight scalar moves per four values). */
-VECTOR_CLONES
-static void relu_bias_image(double *restrict y, unsigned char *restrict mask,
-                            const double *restrict b, size_t FN, size_t P)
+/* + self.b, then Relu.forward: self.mask = (x <= 0); out[self.mask] = 0, on the values
+ * y[0 .. n-1] of one channel whose bias is b (in place), one at a time. */
+static INLINE_IN_CLONES void relu_bias_scalar(double *y, unsigned char *mask, double b,
+                                              size_t n)
 {
-    for (size_t f = 0; f < FN; f++, y += P, mask += P) {
-        size_t q = 0;
-        for (; q + 4 <= P; q += 4) {
-            const v4d v = *(const v4du *)(y + q) + b[f];
-            const v4l m = v <= 0.0;                     /* -1 where x <= 0 */
-            *(v4du *)(y + q) = (v4d)((v4l)v & ~m);      /* 0.0 there, v elsewhere */
-#if defined(__has_builtin) && __has_builtin(__builtin_shufflevector)
-            const v32c c = (v32c)m;
-            const v4c bytes = __builtin_shufflevector(c, c, 0, 8, 16, 24) & 1;
-#else
-            const v4c bytes = __builtin_convertvector(m, v4c) & 1;
-#endif
-            memcpy(mask + q, &bytes, 4);
-        }
-        for (; q < P; q++) {
-            const double v = y[q] + b[f];
-            const int m = v <= 0.0;
-            mask[q] = (unsigned char)m;
-            y[q] = m ? 0.0 : v;
-        }
+    for (size_t q = 0; q < n; q++) {
+        const double v = y[q] + b;
+        const int m = v <= 0.0;
+        mask[q] = (unsigned char)m;
+        y[q] = m ? 0.0 : v;
     }
 }
 
-/* pool_row_2x2 on every row of an image's FN channels (CH x CW each; OH x OW windows),
- * four windows at a time: the same comparisons in the same order per window. */
-VECTOR_CLONES
-static void pool_image_2x2(const double *img, size_t FN, size_t CH, size_t CW, size_t OH,
-                           size_t OW, double *best, size_t *arg)
+/* The same on four values in a vector, Relu's output to *out; the mask's bytes are the low
+ * bytes of the comparison's lanes (one shuffle; a lane-by-lane conversion compiled to eight
+ * scalar moves per four values). */
+static INLINE_IN_CLONES void relu_bias_vec(v4d *out, const double *y, unsigned char *mask,
+                                           double b)
 {
-    for (size_t f = 0; f < FN; f++, img += CH * CW)
+    const v4d v = *(const v4du *)y + b;
+    const v4l m = v <= 0.0;                     /* -1 where x <= 0 */
+    const v32c c = (v32c)m;
+    const v4c bytes = __builtin_shufflevector(c, c, 0, 8, 16, 24) & 1;
+    memcpy(mask, &bytes, 4);
+    *out = (v4d)((v4l)v & ~m);                  /* 0.0 where masked, v elsewhere */
+}
+
+/* The bias, Relu and Pooling(2 x 2, stride 2) on one image's FN channels of the
+ * convolution's output yn (CH x CW each; OH x OW windows): Relu's mask to mask, the maxima
+ * and their places to best and arg. Four windows at a time straight from the vectors, so
+ * Relu's output is not written back there; the last windows (OW % 4), and a last odd row
+ * or column that no window reads, go through Relu in place and pool_row_2x2. Every value
+ * gets the same operations in the same order as in relu_forward then pooling_forward. */
+VECTOR_CLONES
+static void relu_pool_image_2x2(double *yn, unsigned char *mask, const double *bias, size_t FN,
+                                size_t CH, size_t CW, size_t OH, size_t OW, double *best,
+                                size_t *arg)
+{
+    const size_t wide = OW / 4 * 8;             /* the columns the vector part takes */
+    for (size_t f = 0; f < FN; f++, yn += CH * CW, mask += CH * CW) {
+        const double b = bias[f];
         for (size_t oh = 0; oh < OH; oh++, best += OW, arg += OW) {
-            const double *top = img + 2 * oh * CW, *bot = top + CW;
-            size_t ow = 0;
-            for (; ow + 4 <= OW; ow += 4) {
-                const double *t = top + 2 * ow, *u = bot + 2 * ow;
-                const v4d v1 = { t[1], t[3], t[5], t[7] }, v2 = { u[0], u[2], u[4], u[6] },
-                          v3 = { u[1], u[3], u[5], u[7] };
-                v4d b = { t[0], t[2], t[4], t[6] };
+            double *top = yn + 2 * oh * CW, *bot = top + CW;
+            unsigned char *mt = mask + 2 * oh * CW, *mb = mt + CW;
+            for (size_t c = 0; c < wide; c += 8) {
+                v4d t0, t1, u0, u1;
+                relu_bias_vec(&t0, top + c, mt + c, b);
+                relu_bias_vec(&t1, top + c + 4, mt + c + 4, b);
+                relu_bias_vec(&u0, bot + c, mb + c, b);
+                relu_bias_vec(&u1, bot + c + 4, mb + c + 4, b);
+                /* window w's values k = 0..3: top[2w], top[2w+1], bot[2w], bot[2w+1] */
+                const v4d v1 = __builtin_shufflevector(t0, t1, 1, 3, 5, 7);
+                const v4d v2 = __builtin_shufflevector(u0, u1, 0, 2, 4, 6);
+                const v4d v3 = __builtin_shufflevector(u0, u1, 1, 3, 5, 7);
+                v4d m = __builtin_shufflevector(t0, t1, 0, 2, 4, 6);
                 v4l a = { 0, 0, 0, 0 }, take;
-                /* take where !(v <= b) and b is not NaN, for k = 1, 2, 3 in turn */
+                /* take where !(v <= m) and m is not NaN, for k = 1, 2, 3 in turn */
 #define POOL_STEP(v, k)                                                                    \
-    take = ~((v) <= b) & (b == b);                                                         \
-    b = (v4d)(((v4l)(v) & take) | ((v4l)b & ~take));                                       \
+    take = ~((v) <= m) & (m == m);                                                         \
+    m = (v4d)(((v4l)(v) & take) | ((v4l)m & ~take));                                       \
     a = ((k) & take) | (a & ~take);
                 POOL_STEP(v1, 1)
                 POOL_STEP(v2, 2)
                 POOL_STEP(v3, 3)
 #undef POOL_STEP
-                *(v4du *)(best + ow) = b;
-                *(v4lu *)(arg + ow) = a;
+                *(v4du *)(best + c / 2) = m;
+                *(v4lu *)(arg + c / 2) = a;
             }
-            if (ow < OW)                /* the last windows, from column 2 * ow on */
-                pool_row_2x2(img + 2 * ow, CW, oh, OW - ow, best + ow, arg + ow);
+            if (wide < CW) {
+                relu_bias_scalar(top + wide, mt + wide, b, CW - wide);
+                relu_bias_scalar(bot + wide, mb + wide, b, CW - wide);
+            }
+            if (wide / 2 < OW)          /* the last windows, from column wide on */
+                pool_row_2x2(yn + wide, CW, oh, OW - wide / 2, best + wide / 2,
+                             arg + wide / 2);
         }
+        for (size_t r = 2 * OH; r < CH; r++)    /* a last odd row */
+            relu_bias_scalar(yn + r * CW, mask + r * CW, b, CW);
+    }
 }
 
 int conv_relu_pool_forward(Layer *c, Layer *relu, Layer *p, Tensor *out, const Tensor *x,
@@ -610,10 +628,9 @@ int conv_relu_pool_forward(Layer *c, Layer *relu, Layer *p, Tensor *out, const T
         double *own = buf + (size_t)thread_id() * per_thread, *yn = own + per_thread - s.FN * s.P;
         /* Convolution.forward for this image, as convolution_forward computes it */
         conv_image(conv, &s, x->data + n * s.image, yn, own, own);
-        relu_bias_image(yn, mask + n * s.FN * s.P, b, s.FN, s.P);
-        /* Pooling.forward on this image's FN channels */
-        pool_image_2x2(yn, s.FN, s.OH, s.OW, OH, OW, y + n * s.FN * OH * OW,
-                       arg + n * s.FN * OH * OW);
+        /* + self.b, Relu.forward and Pooling.forward on this image's FN channels */
+        relu_pool_image_2x2(yn, mask + n * s.FN * s.P, b, s.FN, s.OH, s.OW, OH, OW,
+                            y + n * s.FN * OH * OW, arg + n * s.FN * OH * OW);
     }
     conv->x = x;
     return 1;

@@ -31,6 +31,9 @@ static const Shape shapes[] = {
     { "dy.W.T(100x50.50x784)", GEMM_N, GEMM_T, 100, 784, 50 },
     { "im2col(57600x25.25x30)", GEMM_N, GEMM_N, 57600, 30, 25 },
     { "im2col(100x4320.4320x100)", GEMM_N, GEMM_N, 100, 100, 4320 },
+    /* SimpleConvNet's first Affine backward (x.T . dout, dout . W.T) */
+    { "x.T.dy(4320x100.100x100)", GEMM_T, GEMM_N, 4320, 100, 100 },
+    { "dy.W.T(100x100.100x4320)", GEMM_N, GEMM_T, 100, 4320, 100 },
     { "square(1024)", GEMM_N, GEMM_N, 1024, 1024, 1024 },
 };
 

@@ -46,6 +46,8 @@ SHAPES = [
     ("dy.W.T(100x50.50x784)", False, True, 100, 784, 50),
     ("im2col(57600x25.25x30)", False, False, 57600, 30, 25),
     ("im2col(100x4320.4320x100)", False, False, 100, 100, 4320),
+    ("x.T.dy(4320x100.100x100)", True, False, 4320, 100, 100),
+    ("dy.W.T(100x100.100x4320)", False, True, 100, 4320, 100),
     ("square(1024)", False, False, 1024, 1024, 1024),
 ]
 
