@@ -68,9 +68,11 @@ int conv_direct_available(void)
 #define TILE static inline __attribute__((always_inline)) AVX2
 
 /* FB filters (W's rows f0 .. f0+FB-1 from w) x VB vectors of outputs from y (the first of
- * them at x's pixel), all K steps. */
-TILE void fwd_tile(const int FB, const int VB, double *y, size_t P, const double *w, size_t K,
-                   const double *x, size_t H, size_t Wd, size_t C, size_t FH, size_t FW)
+ * them at x's pixel), all K steps. With MASKED (and VB = 1), only the lanes set in `lanes`
+ * are read and written: the last OW % 4 outputs of a row. */
+TILE void fwd_tile(const int FB, const int VB, const int MASKED, __m256i lanes, double *y,
+                   size_t P, const double *w, size_t K, const double *x, size_t H, size_t Wd,
+                   size_t C, size_t FH, size_t FW)
 {
     __m256d acc[4][3];
 #pragma GCC unroll 4
@@ -86,7 +88,8 @@ TILE void fwd_tile(const int FB, const int VB, double *y, size_t P, const double
                 __m256d px[3];
 #pragma GCC unroll 3
                 for (int v = 0; v < VB; v++)
-                    px[v] = _mm256_loadu_pd(row + j + 4 * v);
+                    px[v] = MASKED ? _mm256_maskload_pd(row + j, lanes)
+                                   : _mm256_loadu_pd(row + j + 4 * v);
 #pragma GCC unroll 4
                 for (int f = 0; f < FB; f++) {
                     const __m256d wf = _mm256_broadcast_sd(w + f * K + k);
@@ -99,36 +102,38 @@ TILE void fwd_tile(const int FB, const int VB, double *y, size_t P, const double
 #pragma GCC unroll 4
     for (int f = 0; f < FB; f++)
 #pragma GCC unroll 3
-        for (int v = 0; v < VB; v++)
-            _mm256_storeu_pd(y + f * P + 4 * v, acc[f][v]);
+        for (int v = 0; v < VB; v++) {
+            if (MASKED)
+                _mm256_maskstore_pd(y + f * P, lanes, acc[f][v]);
+            else
+                _mm256_storeu_pd(y + f * P + 4 * v, acc[f][v]);
+        }
 }
 
-/* The FB filters from w on the outputs ow .. OW-1 of one row, in tiles of 12, 8, 4 and
- * the last OW % 4 one at a time. */
+/* The FB filters from w on the outputs of one row, in tiles of 12, 8 and 4, and the last
+ * OW % 4 in one vector with the lanes past the row masked off (one at a time, as chains of
+ * scalar steps, they took five times the rest of a 14-wide row). */
 TILE void fwd_row(const int FB, double *y, size_t P, const double *w, size_t K, const double *x,
                   size_t H, size_t Wd, size_t C, size_t FH, size_t FW, size_t OW)
 {
+    const __m256i all = _mm256_set1_epi64x(-1);
     size_t ow = 0;
     for (; ow + 12 <= OW; ow += 12)
-        fwd_tile(FB, 3, y + ow, P, w, K, x + ow, H, Wd, C, FH, FW);
+        fwd_tile(FB, 3, 0, all, y + ow, P, w, K, x + ow, H, Wd, C, FH, FW);
     if (ow + 8 <= OW) {
-        fwd_tile(FB, 2, y + ow, P, w, K, x + ow, H, Wd, C, FH, FW);
+        fwd_tile(FB, 2, 0, all, y + ow, P, w, K, x + ow, H, Wd, C, FH, FW);
         ow += 8;
     }
     if (ow + 4 <= OW) {
-        fwd_tile(FB, 1, y + ow, P, w, K, x + ow, H, Wd, C, FH, FW);
+        fwd_tile(FB, 1, 0, all, y + ow, P, w, K, x + ow, H, Wd, C, FH, FW);
         ow += 4;
     }
-    for (; ow < OW; ow++)
-        for (int f = 0; f < FB; f++) {
-            double acc = 0.0;
-            size_t k = 0;
-            for (size_t c = 0; c < C; c++)
-                for (size_t i = 0; i < FH; i++)
-                    for (size_t j = 0; j < FW; j++, k++)
-                        acc = __builtin_fma(w[f * K + k], x[(c * H + i) * Wd + ow + j], acc);
-            y[f * P + ow] = acc;
-        }
+    if (ow < OW) {
+        const long long r = (long long)(OW - ow);     /* 1 .. 3 lanes */
+        const __m256i lanes = _mm256_set_epi64x(r > 3 ? -1 : 0, r > 2 ? -1 : 0,
+                                                r > 1 ? -1 : 0, -1);
+        fwd_tile(FB, 1, 1, lanes, y + ow, P, w, K, x + ow, H, Wd, C, FH, FW);
+    }
 }
 
 AVX2 static void forward_avx2(double *y, const double *W, size_t FN, const double *img,

@@ -11,6 +11,7 @@
 #include <omp.h>
 #endif
 
+#include "kernels/conv_direct.h"
 #include "kernels/gemm.h"
 #include "kernels/parallel.h"
 #include "nn/layers.h"
@@ -104,7 +105,9 @@ enum {
 #undef SFX
 #define T double
 #define SFX(name) name##_f64
+#define DEEP_CONV_DIRECT            /* the convolutions through conv_direct where it runs */
 #include "nn/deep_convnet_kernels.h"
+#undef DEEP_CONV_DIRECT
 #undef T
 #undef SFX
 

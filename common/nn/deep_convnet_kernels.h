@@ -8,13 +8,13 @@
  * x * (1 - 0.5).
  */
 
-/* Convolution (3x3, stride 1, pad) then Relu on one image x (C, H, W) -> out (FN, OH, OW):
- * col (C*9, OH*OW) holds im2col's columns transposed, row (c, ky, kx), column (oy, ox), so
- * out = W (FN, C*9) . col is already in (FN, OH, OW) order; then + b and Relu. */
-static void SFX(conv_relu)(T *out, const T *x, size_t C, size_t H, size_t W, const T *Wt,
-                           const T *b, size_t FN, size_t pad, T *col, size_t *OH, size_t *OW)
+/* Convolution (3x3, stride 1, pad) on one image x (C, H, W) -> out (FN, OH*OW) through
+ * im2col: col (C*9, OH*OW) holds im2col's columns transposed, row (c, ky, kx), column
+ * (oy, ox), so out = W (FN, C*9) . col is already in (FN, OH, OW) order. */
+static void SFX(conv_im2col)(T *out, const T *x, size_t C, size_t H, size_t W, const T *Wt,
+                             size_t FN, size_t pad, T *col, size_t oh, size_t ow)
 {
-    const size_t oh = H + 2 * pad - FILTER + 1, ow = W + 2 * pad - FILTER + 1, n = oh * ow;
+    const size_t n = oh * ow;
     for (size_t c = 0; c < C; c++)
         for (size_t ky = 0; ky < FILTER; ky++)
             for (size_t kx = 0; kx < FILTER; kx++) {
@@ -36,6 +36,28 @@ static void SFX(conv_relu)(T *out, const T *x, size_t C, size_t H, size_t W, con
             }
     SFX(gemm)(GEMM_N, GEMM_N, FN, n, C * FILTER * FILTER, Wt, C * FILTER * FILTER, col, n, out,
               n, 0);
+}
+
+/* The convolution, then + b and Relu: out (FN, OH, OW). In float64 (DEEP_CONV_DIRECT) on
+ * a CPU that runs kernels/conv_direct.h, the product without im2col: the same sums; col
+ * then holds x padded with zeros. */
+static void SFX(conv_relu)(T *out, const T *x, size_t C, size_t H, size_t W, const T *Wt,
+                           const T *b, size_t FN, size_t pad, T *col, size_t *OH, size_t *OW)
+{
+    const size_t oh = H + 2 * pad - FILTER + 1, ow = W + 2 * pad - FILTER + 1, n = oh * ow;
+#ifdef DEEP_CONV_DIRECT
+    if (conv_direct_available()) {
+        const size_t PH = H + 2 * pad, PW = W + 2 * pad;
+        for (size_t q = 0; q < C * PH * PW; q++)
+            col[q] = 0;
+        for (size_t c = 0; c < C; c++)
+            for (size_t y = 0; y < H; y++)
+                memcpy(col + (c * PH + y + pad) * PW + pad, x + (c * H + y) * W,
+                       W * sizeof *x);
+        conv_direct_forward(out, Wt, FN, col, C, PH, PW, FILTER, FILTER);
+    } else
+#endif
+        SFX(conv_im2col)(out, x, C, H, W, Wt, FN, pad, col, oh, ow);
     for (size_t f = 0; f < FN; f++)
         for (size_t p = 0; p < n; p++) {
             const T v = out[f * n + p] + b[f];
