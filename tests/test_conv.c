@@ -624,31 +624,35 @@ Test(conv_direct, filter_gradient_same_bits_as_gemm_on_im2col)
             cr_assert(want);
             memcpy(want, dW0.data, FN * K * sizeof *want);
             gemm_f64_ref(GEMM_N, GEMM_T, FN, K, P, dc.data, P, colT, P, want, K, load);
-            /* the filters in two ranges, as two threads take them: [0, f) and [f, FN) */
+            /* the filters in two ranges, as two threads take them: [0, f) and [f, FN), each
+             * transposed with room for 4 more columns */
             const size_t cut = FN > 8 ? 8 : FN / 2;
             const size_t range[3] = { 0, cut, FN };
-            double *dW = malloc(FN * K * sizeof *dW), *ref = malloc(FN * K * sizeof *ref);
-            cr_assert(dW && ref);
-            memcpy(dW, dW0.data, FN * K * sizeof *dW);
-            memcpy(ref, dW0.data, FN * K * sizeof *ref);
             for (int r = 0; r < 2; r++) {
-                const size_t f0 = range[r], f1 = range[r + 1], ldd = (f1 - f0 + 3) / 4 * 4 + 4;
-                double *dct = calloc(P * ldd, sizeof *dct);
-                cr_assert(dct);
+                const size_t f0 = range[r], nf = range[r + 1] - f0, ldd = (nf + 3) / 4 * 4 + 4;
+                double *dct = calloc(P * ldd, sizeof *dct), *dwt = calloc(K * ldd, sizeof *dwt),
+                       *ref = calloc(K * ldd, sizeof *ref);
+                cr_assert(dct && dwt && ref);
                 for (size_t p = 0; p < P; p++)
-                    for (size_t f = f0; f < f1; f++)
-                        dct[p * ldd + f - f0] = dc.data[f * P + p];
-                conv_direct_dw(dW, FN, f0, f1, dct, ldd, x.data, c[0], c[1], c[2], c[4], c[5],
-                               load);
-                conv_direct_dw_ref(ref, FN, f0, f1, dct, ldd, x.data, c[0], c[1], c[2], c[4],
-                                   c[5], load);
-                free(dct);
+                    for (size_t f = 0; f < nf; f++)
+                        dct[p * ldd + f] = dc.data[(f0 + f) * P + p];
+                for (size_t q = 0; q < K; q++)
+                    for (size_t f = 0; f < nf; f++)
+                        dwt[q * ldd + f] = ref[q * ldd + f] = dW0.data[(f0 + f) * K + q];
+                conv_direct_dw(dwt, nf, dct, ldd, x.data, c[0], c[1], c[2], c[4], c[5], load);
+                conv_direct_dw_ref(ref, nf, dct, ldd, x.data, c[0], c[1], c[2], c[4], c[5],
+                                   load);
+                for (size_t q = 0; q < K; q++)
+                    for (size_t f = 0; f < nf; f++) {
+                        const double w = want[(f0 + f) * K + q];
+                        cr_expect(dwt[q * ldd + f] == w, "case %zu load %d: dW[%zu][%zu]", k,
+                                  load, f0 + f, q);
+                        cr_expect(ref[q * ldd + f] == w, "case %zu load %d: ref dW[%zu][%zu]",
+                                  k, load, f0 + f, q);
+                    }
+                free(dct), free(dwt), free(ref);
             }
-            cr_expect(memcmp(dW, want, FN * K * sizeof *dW) == 0, "case %zu load %d: dW", k,
-                      load);
-            cr_expect(memcmp(ref, want, FN * K * sizeof *dW) == 0, "case %zu load %d: dW_ref",
-                      k, load);
-            free(want), free(dW), free(ref);
+            free(want);
         }
         free(colT);
         tensor_free(&x), tensor_free(&dc), tensor_free(&dW0);

@@ -8,7 +8,8 @@
  * per 12 fused multiply-adds, where im2col + gemm wrote col.T and packed it first.
  * Filter gradient: a tile of up to 8 filters (2 vectors of dct's row p) x up to 5 columns k
  * keeps 10 sums; for each output p it broadcasts the 5 pixels img[c][oh + i][ow + j] of its
- * columns: 2 loads and 5 broadcasts per 10 fused multiply-adds.
+ * columns: 2 loads and 5 broadcasts per 10 fused multiply-adds. The sums are kept
+ * transposed (dwt, k then f), so a tile loads and stores its sums as whole vectors.
  * Each sum is still one chain of fma steps in gemm's order (k, or p), so vectors only put
  * different sums side by side.
  */
@@ -37,20 +38,18 @@ void conv_direct_forward_ref(double *y, const double *W, size_t FN, const double
             }
 }
 
-void conv_direct_dw_ref(double *dW, size_t FN, size_t f0, size_t f1, const double *dct,
-                        size_t ldd, const double *img, size_t C, size_t H, size_t Wd,
-                        size_t FH, size_t FW, int load)
+void conv_direct_dw_ref(double *dwt, size_t nf, const double *dct, size_t ldd,
+                        const double *img, size_t C, size_t H, size_t Wd, size_t FH, size_t FW,
+                        int load)
 {
-    (void)FN;
     const size_t OH = H - FH + 1, OW = Wd - FW + 1, K = C * FH * FW;
-    for (size_t f = f0; f < f1; f++)
+    for (size_t f = 0; f < nf; f++)
         for (size_t k = 0; k < K; k++) {
             const size_t c = k / (FH * FW), i = k / FW % FH, j = k % FW;
-            double acc = load ? dW[f * K + k] : 0.0;
+            double acc = load ? dwt[k * ldd + f] : 0.0;
             for (size_t p = 0; p < OH * OW; p++)
-                acc = fma(dct[p * ldd + f - f0],
-                          img[(c * H + p / OW + i) * Wd + p % OW + j], acc);
-            dW[f * K + k] = acc;
+                acc = fma(dct[p * ldd + f], img[(c * H + p / OW + i) * Wd + p % OW + j], acc);
+            dwt[k * ldd + f] = acc;
         }
 }
 
@@ -153,22 +152,18 @@ AVX2 static void forward_avx2(double *y, const double *W, size_t FN, const doubl
         }
 }
 
-/* FV vectors of filters (nf <= 4*FV of them real, from dW's row f and dct's column d) x KB
- * columns k whose pixels for p = 0 start at xk[0 .. KB-1]; every p of the image. */
-TILE void dw_tile(const int FV, const int KB, double *dW, size_t K, size_t nf, const double *dct,
-                  size_t ldd, const double *const *xk, size_t OH, size_t OW, size_t Wd,
-                  int load)
+/* FV vectors of filters (dct's and dwt's columns from the pointers on) x KB columns k
+ * (dwt's rows from the pointer on) whose pixels for p = 0 start at xk[0 .. KB-1]; every p of
+ * the image. */
+TILE void dw_tile(const int FV, const int KB, double *dwt, const double *dct, size_t ldd,
+                  const double *const *xk, size_t OH, size_t OW, size_t Wd, int load)
 {
     __m256d acc[2][5];
-    _Alignas(32) double lane[4];
 #pragma GCC unroll 2
     for (int v = 0; v < FV; v++)
 #pragma GCC unroll 5
-        for (int b = 0; b < KB; b++) {
-            for (size_t l = 0; l < 4; l++)
-                lane[l] = load && 4 * (size_t)v + l < nf ? dW[(4 * v + l) * K + b] : 0.0;
-            acc[v][b] = _mm256_load_pd(lane);
-        }
+        for (int b = 0; b < KB; b++)
+            acc[v][b] = load ? _mm256_loadu_pd(dwt + b * ldd + 4 * v) : _mm256_setzero_pd();
     for (size_t oh = 0; oh < OH; oh++) {
         const double *d = dct + oh * OW * ldd;
         const double *xr[5];
@@ -192,17 +187,14 @@ TILE void dw_tile(const int FV, const int KB, double *dW, size_t K, size_t nf, c
 #pragma GCC unroll 2
     for (int v = 0; v < FV; v++)
 #pragma GCC unroll 5
-        for (int b = 0; b < KB; b++) {
-            _mm256_store_pd(lane, acc[v][b]);
-            for (size_t l = 0; l < 4 && 4 * (size_t)v + l < nf; l++)
-                dW[(4 * v + l) * K + b] = lane[l];
-        }
+        for (int b = 0; b < KB; b++)
+            _mm256_storeu_pd(dwt + b * ldd + 4 * v, acc[v][b]);
 }
 
-TILE void dw_cols(const int FV, double *dW, size_t K, size_t nf, const double *dct, size_t ldd,
-                  const double *img, size_t H, size_t Wd, size_t FH, size_t FW, size_t OH,
-                  size_t OW, int load)
+TILE void dw_cols(const int FV, double *dwt, const double *dct, size_t ldd, const double *img,
+                  size_t C, size_t H, size_t Wd, size_t FH, size_t FW, int load)
 {
+    const size_t OH = H - FH + 1, OW = Wd - FW + 1, K = C * FH * FW;
     for (size_t k = 0; k < K; k += 5) {
         const double *xk[5];
         const size_t kb = K - k < 5 ? K - k : 5;
@@ -210,28 +202,26 @@ TILE void dw_cols(const int FV, double *dW, size_t K, size_t nf, const double *d
             const size_t c = (k + b) / (FH * FW), i = (k + b) / FW % FH, j = (k + b) % FW;
             xk[b] = img + (c * H + i) * Wd + j;
         }
-        double *d = dW + k;
+        double *w = dwt + k * ldd;
         switch (kb) {
-        case 5: dw_tile(FV, 5, d, K, nf, dct, ldd, xk, OH, OW, Wd, load); break;
-        case 4: dw_tile(FV, 4, d, K, nf, dct, ldd, xk, OH, OW, Wd, load); break;
-        case 3: dw_tile(FV, 3, d, K, nf, dct, ldd, xk, OH, OW, Wd, load); break;
-        case 2: dw_tile(FV, 2, d, K, nf, dct, ldd, xk, OH, OW, Wd, load); break;
-        default: dw_tile(FV, 1, d, K, nf, dct, ldd, xk, OH, OW, Wd, load); break;
+        case 5: dw_tile(FV, 5, w, dct, ldd, xk, OH, OW, Wd, load); break;
+        case 4: dw_tile(FV, 4, w, dct, ldd, xk, OH, OW, Wd, load); break;
+        case 3: dw_tile(FV, 3, w, dct, ldd, xk, OH, OW, Wd, load); break;
+        case 2: dw_tile(FV, 2, w, dct, ldd, xk, OH, OW, Wd, load); break;
+        default: dw_tile(FV, 1, w, dct, ldd, xk, OH, OW, Wd, load); break;
         }
     }
 }
 
-AVX2 static void dw_avx2(double *dW, size_t f0, size_t f1, const double *dct, size_t ldd,
+AVX2 static void dw_avx2(double *dwt, size_t nf, const double *dct, size_t ldd,
                          const double *img, size_t C, size_t H, size_t Wd, size_t FH, size_t FW,
                          int load)
 {
-    const size_t OH = H - FH + 1, OW = Wd - FW + 1, K = C * FH * FW;
-    for (size_t f = f0; f < f1; f += 8) {
-        const size_t nf = f1 - f < 8 ? f1 - f : 8;
-        if (nf > 4)
-            dw_cols(2, dW + f * K, K, nf, dct + (f - f0), ldd, img, H, Wd, FH, FW, OH, OW, load);
+    for (size_t f = 0; f < nf; f += 8) {
+        if (nf - f > 4)
+            dw_cols(2, dwt + f, dct + f, ldd, img, C, H, Wd, FH, FW, load);
         else
-            dw_cols(1, dW + f * K, K, nf, dct + (f - f0), ldd, img, H, Wd, FH, FW, OH, OW, load);
+            dw_cols(1, dwt + f, dct + f, ldd, img, C, H, Wd, FH, FW, load);
     }
 }
 
@@ -245,16 +235,14 @@ void conv_direct_forward(double *y, const double *W, size_t FN, const double *im
         conv_direct_forward_ref(y, W, FN, img, C, H, Wd, FH, FW);
 }
 
-void conv_direct_dw(double *dW, size_t FN, size_t f0, size_t f1, const double *dct,
-                    size_t ldd, const double *img, size_t C, size_t H, size_t Wd, size_t FH,
-                    size_t FW, int load)
+void conv_direct_dw(double *dwt, size_t nf, const double *dct, size_t ldd, const double *img,
+                    size_t C, size_t H, size_t Wd, size_t FH, size_t FW, int load)
 {
-    assert(H >= FH && Wd >= FW && f0 <= f1 && f1 <= FN && ldd >= (f1 - f0 + 3) / 4 * 4 &&
-           "conv_direct_dw: shapes");
+    assert(H >= FH && Wd >= FW && ldd % 4 == 0 && nf <= ldd && "conv_direct_dw: shapes");
     if (conv_direct_available())
-        dw_avx2(dW, f0, f1, dct, ldd, img, C, H, Wd, FH, FW, load);
+        dw_avx2(dwt, nf, dct, ldd, img, C, H, Wd, FH, FW, load);
     else
-        conv_direct_dw_ref(dW, FN, f0, f1, dct, ldd, img, C, H, Wd, FH, FW, load);
+        conv_direct_dw_ref(dwt, nf, dct, ldd, img, C, H, Wd, FH, FW, load);
 }
 
 #else   /* not x86-64: the references */
@@ -270,11 +258,10 @@ void conv_direct_forward(double *y, const double *W, size_t FN, const double *im
     conv_direct_forward_ref(y, W, FN, img, C, H, Wd, FH, FW);
 }
 
-void conv_direct_dw(double *dW, size_t FN, size_t f0, size_t f1, const double *dct,
-                    size_t ldd, const double *img, size_t C, size_t H, size_t Wd, size_t FH,
-                    size_t FW, int load)
+void conv_direct_dw(double *dwt, size_t nf, const double *dct, size_t ldd, const double *img,
+                    size_t C, size_t H, size_t Wd, size_t FH, size_t FW, int load)
 {
-    conv_direct_dw_ref(dW, FN, f0, f1, dct, ldd, img, C, H, Wd, FH, FW, load);
+    conv_direct_dw_ref(dwt, nf, dct, ldd, img, C, H, Wd, FH, FW, load);
 }
 
 #endif

@@ -724,7 +724,7 @@ static void backward_direct(Convolution *conv, const ConvShape *s, const double 
 {
     const size_t OH = s->OH / 2, OW = s->OW / 2, groups = (s->FN + 7) / 8;
     const size_t ld_max = (s->FN + 3) / 4 * 4, pad_size = padded_size(conv, s);
-    const size_t per_thread = s->P * ld_max + pad_size;
+    const size_t per_thread = (s->P + s->K) * ld_max + pad_size;
     double *buf = scratch(conv, per_thread), *db = conv->db.data, *dW = conv->dW.data;
     const double *x = conv->x->data;
 #ifdef _OPENMP
@@ -735,7 +735,8 @@ static void backward_direct(Convolution *conv, const ConvShape *s, const double 
         const size_t f0 = 8 * (groups * t / nt), f1_ = 8 * (groups * (t + 1) / nt);
         const size_t f1 = f1_ < s->FN ? f1_ : s->FN, nf = f1 > f0 ? f1 - f0 : 0;
         const size_t ldd = (nf + 3) / 4 * 4;
-        double *dct = buf + t * per_thread, *pad_buf = dct + s->P * ld_max;
+        double *dct = buf + t * per_thread, *dwt = dct + s->P * ld_max;
+        double *pad_buf = dwt + s->K * ld_max;
         for (size_t f = f0; f < f1; f++)
             db[f] = 0.0;
         for (size_t n = 0; n < s->N && nf > 0; n++) {
@@ -758,9 +759,11 @@ static void backward_direct(Convolution *conv, const ConvShape *s, const double 
             add_column_sums(db + f0, dct, s->P, ldd, nf);
             size_t H, Wd;
             const double *im = padded_image(conv, s, x + n * s->image, pad_buf, &H, &Wd);
-            conv_direct_dw(dW, s->FN, f0, f1, dct, ldd, im, s->chw[0], H, Wd, s->FH, s->FW,
-                           n > 0);
+            conv_direct_dw(dwt, nf, dct, ldd, im, s->chw[0], H, Wd, s->FH, s->FW, n > 0);
         }
+        for (size_t f = 0; f < nf && s->N > 0; f++)    /* dW's rows f0 .. f1-1 */
+            for (size_t k = 0; k < s->K; k++)
+                dW[(f0 + f) * s->K + k] = dwt[k * ldd + f];
     }
 }
 
