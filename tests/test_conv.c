@@ -659,6 +659,40 @@ Test(conv_direct, filter_gradient_same_bits_as_gemm_on_im2col)
     }
 }
 
+Test(conv_direct, input_gradient_same_bits_as_gemm_then_col2im)
+{
+    Random rng;
+    random_seed(&rng, 23);
+    for (size_t k = 0; k < sizeof D_CASES / sizeof D_CASES[0]; k++) {
+        const size_t *c = D_CASES[k], C = c[0], H = c[1], Wd = c[2], FN = c[3], FH = c[4],
+                     FW = c[5];
+        const size_t OH = H - FH + 1, OW = Wd - FW + 1, P = OH * OW, K = C * FH * FW;
+        Tensor W = tensor_randn(TENSOR_SHAPE2(FN, K), &rng);
+        Tensor dc = tensor_randn(TENSOR_SHAPE2(FN, P), &rng);
+        /* the layer's way (pad 0): dcol.T = W.T . dc, then col2im's additions */
+        double *dcolT = malloc(K * P * sizeof *dcolT), *want = malloc(C * H * Wd * 8),
+               *dx = malloc(C * H * Wd * 8), *ref = malloc(C * H * Wd * 8),
+               *wt = malloc(K * FN * 8);
+        const size_t PH = H + FH - 1, PW = Wd + FW - 1;
+        double *dpad = calloc(FN * PH * PW, sizeof *dpad);
+        cr_assert(dcolT && want && dx && ref && wt && dpad);
+        gemm_f64_ref(GEMM_T, GEMM_N, K, P, FN, W.data, K, dc.data, P, dcolT, P, 0);
+        col2im_t_one(want, dcolT, (const size_t[]){ C, H, Wd }, FH, FW, 1, 0);
+        for (size_t f = 0; f < FN; f++)
+            for (size_t q = 0; q < K; q++)
+                wt[q * FN + f] = W.data[f * K + q];
+        for (size_t f = 0; f < FN; f++)
+            for (size_t p = 0; p < P; p++)
+                dpad[(f * PH + p / OW + FH - 1) * PW + p % OW + FW - 1] = dc.data[f * P + p];
+        conv_direct_dx(dx, wt, FN, dpad, C, H, Wd, FH, FW);
+        conv_direct_dx_ref(ref, wt, FN, dpad, C, H, Wd, FH, FW);
+        cr_expect(memcmp(dx, want, C * H * Wd * 8) == 0, "case %zu: dx", k);
+        cr_expect(memcmp(ref, want, C * H * Wd * 8) == 0, "case %zu: dx_ref", k);
+        free(dcolT), free(want), free(dx), free(ref), free(wt), free(dpad);
+        tensor_free(&W), tensor_free(&dc);
+    }
+}
+
 /* ---- threads ------------------------------------------------------------------------------ */
 
 /* conv (stride 1) -> pool, forward and backward, on a batch of 8 with `threads` threads. */

@@ -53,6 +53,27 @@ void conv_direct_dw_ref(double *dwt, size_t nf, const double *dct, size_t ldd,
         }
 }
 
+void conv_direct_dx_ref(double *dx, const double *wt, size_t FN, const double *dpad, size_t C,
+                        size_t H, size_t Wd, size_t FH, size_t FW)
+{
+    const size_t PH = H + FH - 1, PW = Wd + FW - 1;
+    for (size_t c = 0; c < C; c++)
+        for (size_t yi = 0; yi < H; yi++)
+            for (size_t xi = 0; xi < Wd; xi++) {
+                double acc = 0.0;
+                for (size_t y = 0; y < FH; y++)
+                    for (size_t x = 0; x < FW; x++) {
+                        const size_t k = (c * FH + y) * FW + x;
+                        const double *d = dpad + (yi + FH - 1 - y) * PW + xi + FW - 1 - x;
+                        double dcol = 0.0;
+                        for (size_t f = 0; f < FN; f++)
+                            dcol = fma(wt[k * FN + f], d[f * PH * PW], dcol);
+                        acc += dcol;
+                    }
+                dx[(c * H + yi) * Wd + xi] = acc;
+            }
+}
+
 /* ---- AVX2 + FMA ----------------------------------------------------------------------- */
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -225,6 +246,110 @@ AVX2 static void dw_avx2(double *dwt, size_t nf, const double *dct, size_t ldd,
     }
 }
 
+/* CB channels (wt's from the pointer on, FH*FW*FN apart) x VB vectors of one row of dx
+ * (from the pointer on; channels HW apart), dp at dpad's pixel (FH-1, FW-1) from the
+ * tile's first: for each (y, x) in order, the chains over f for all CB*VB sums side by
+ * side, then added to dx (which the tile zeroes first). MASKED (VB = 1): only `lanes`. */
+TILE void dx_tile(const int CB, const int VB, const int MASKED, __m256i lanes, double *dx,
+                  size_t HW, const double *wt, size_t FN, const double *dp, size_t PHW,
+                  size_t PW, size_t FH, size_t FW)
+{
+    const size_t cs = FH * FW * FN;
+#pragma GCC unroll 4
+    for (int c = 0; c < CB; c++)
+#pragma GCC unroll 3
+        for (int v = 0; v < VB; v++) {
+            if (MASKED)
+                _mm256_maskstore_pd(dx + c * HW, lanes, _mm256_setzero_pd());
+            else
+                _mm256_storeu_pd(dx + c * HW + 4 * v, _mm256_setzero_pd());
+        }
+    for (size_t y = 0; y < FH; y++)
+        for (size_t x = 0; x < FW; x++) {
+            const double *w = wt + (y * FW + x) * FN, *d = dp - y * PW - x;
+            __m256d sum[4][3];
+#pragma GCC unroll 4
+            for (int c = 0; c < CB; c++)
+#pragma GCC unroll 3
+                for (int v = 0; v < VB; v++)
+                    sum[c][v] = _mm256_setzero_pd();
+            for (size_t f = 0; f < FN; f++, d += PHW) {
+                __m256d px[3];
+#pragma GCC unroll 3
+                for (int v = 0; v < VB; v++)
+                    px[v] = MASKED ? _mm256_maskload_pd(d, lanes) : _mm256_loadu_pd(d + 4 * v);
+#pragma GCC unroll 4
+                for (int c = 0; c < CB; c++) {
+                    const __m256d wf = _mm256_broadcast_sd(w + c * cs + f);
+#pragma GCC unroll 3
+                    for (int v = 0; v < VB; v++)
+                        sum[c][v] = _mm256_fmadd_pd(wf, px[v], sum[c][v]);
+                }
+            }
+#pragma GCC unroll 4
+            for (int c = 0; c < CB; c++)
+#pragma GCC unroll 3
+                for (int v = 0; v < VB; v++) {
+                    double *o = dx + c * HW + 4 * v;
+                    if (MASKED)
+                        _mm256_maskstore_pd(o, lanes,
+                                            _mm256_add_pd(_mm256_maskload_pd(o, lanes), sum[c][v]));
+                    else
+                        _mm256_storeu_pd(o, _mm256_add_pd(_mm256_loadu_pd(o), sum[c][v]));
+                }
+        }
+}
+
+/* CB channels on one row of dx: tiles of 12, 8 and 4 pixels, the last Wd % 4 masked. */
+TILE void dx_row(const int CB, double *dx, size_t HW, const double *wt, size_t FN,
+                 const double *dp, size_t PHW, size_t PW, size_t FH, size_t FW, size_t Wd)
+{
+    const __m256i all = _mm256_set1_epi64x(-1);
+    size_t xi = 0;
+    for (; xi + 12 <= Wd; xi += 12)
+        dx_tile(CB, 3, 0, all, dx + xi, HW, wt, FN, dp + xi, PHW, PW, FH, FW);
+    if (xi + 8 <= Wd) {
+        dx_tile(CB, 2, 0, all, dx + xi, HW, wt, FN, dp + xi, PHW, PW, FH, FW);
+        xi += 8;
+    }
+    if (xi + 4 <= Wd) {
+        dx_tile(CB, 1, 0, all, dx + xi, HW, wt, FN, dp + xi, PHW, PW, FH, FW);
+        xi += 4;
+    }
+    if (xi < Wd) {
+        const long long r = (long long)(Wd - xi);
+        const __m256i lanes = _mm256_set_epi64x(r > 3 ? -1 : 0, r > 2 ? -1 : 0,
+                                                r > 1 ? -1 : 0, -1);
+        dx_tile(CB, 1, 1, lanes, dx + xi, HW, wt, FN, dp + xi, PHW, PW, FH, FW);
+    }
+}
+
+AVX2 static void dx_avx2(double *dx, const double *wt, size_t FN, const double *dpad, size_t C,
+                         size_t H, size_t Wd, size_t FH, size_t FW)
+{
+    const size_t PH = H + FH - 1, PW = Wd + FW - 1, HW = H * Wd, cs = FH * FW * FN;
+    for (size_t yi = 0; yi < H; yi++)
+        for (size_t c = 0; c < C; c += 4) {
+            double *o = dx + c * HW + yi * Wd;
+            const double *w = wt + c * cs, *dp = dpad + (yi + FH - 1) * PW + FW - 1;
+            switch (C - c < 4 ? C - c : 4) {
+            case 4: dx_row(4, o, HW, w, FN, dp, PH * PW, PW, FH, FW, Wd); break;
+            case 3: dx_row(3, o, HW, w, FN, dp, PH * PW, PW, FH, FW, Wd); break;
+            case 2: dx_row(2, o, HW, w, FN, dp, PH * PW, PW, FH, FW, Wd); break;
+            default: dx_row(1, o, HW, w, FN, dp, PH * PW, PW, FH, FW, Wd); break;
+            }
+        }
+}
+
+void conv_direct_dx(double *dx, const double *wt, size_t FN, const double *dpad, size_t C,
+                    size_t H, size_t Wd, size_t FH, size_t FW)
+{
+    if (conv_direct_available())
+        dx_avx2(dx, wt, FN, dpad, C, H, Wd, FH, FW);
+    else
+        conv_direct_dx_ref(dx, wt, FN, dpad, C, H, Wd, FH, FW);
+}
+
 void conv_direct_forward(double *y, const double *W, size_t FN, const double *img, size_t C,
                          size_t H, size_t Wd, size_t FH, size_t FW)
 {
@@ -246,6 +371,12 @@ void conv_direct_dw(double *dwt, size_t nf, const double *dct, size_t ldd, const
 }
 
 #else   /* not x86-64: the references */
+
+void conv_direct_dx(double *dx, const double *wt, size_t FN, const double *dpad, size_t C,
+                    size_t H, size_t Wd, size_t FH, size_t FW)
+{
+    conv_direct_dx_ref(dx, wt, FN, dpad, C, H, Wd, FH, FW);
+}
 
 int conv_direct_available(void)
 {

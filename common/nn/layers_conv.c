@@ -248,6 +248,47 @@ static void backward_im2col(Convolution *conv, const ConvShape *s, const double 
 static void backward_direct(Convolution *conv, const ConvShape *s, const double *g,
                             const size_t *arg, const unsigned char *mask);
 
+/* dx at stride 1 with conv_direct, image by image: each thread turns W over (wt, K x FN)
+ * and lays each of its images' dout out with zeros around it (conv_direct.h's dpad). */
+static void dx_direct(Convolution *conv, const ConvShape *s, double *dx, const double *g)
+{
+    const size_t C = s->chw[0], H = s->chw[1], Wd = s->chw[2];
+    const size_t PH = H + s->FH - 1, PW = Wd + s->FW - 1;
+    const long r0 = (long)s->FH - 1 - (long)conv->pad, c0 = (long)s->FW - 1 - (long)conv->pad;
+    const size_t per_thread = s->K * s->FN + s->FN * PH * PW;
+    double *buf = scratch(conv, per_thread);
+    const double *W = conv->W->data;
+#ifdef _OPENMP
+#pragma omp parallel
+#endif
+    {
+        double *wt = buf + (size_t)thread_id() * per_thread, *dpad = wt + s->K * s->FN;
+        for (size_t f = 0; f < s->FN; f++)
+            for (size_t k = 0; k < s->K; k++)
+                wt[k * s->FN + f] = W[f * s->K + k];
+#ifdef _OPENMP
+#pragma omp for schedule(static)
+#endif
+        for (size_t n = 0; n < s->N; n++) {
+            memset(dpad, 0, s->FN * PH * PW * sizeof *dpad);
+            for (size_t f = 0; f < s->FN; f++)
+                for (size_t oh = 0; oh < s->OH; oh++) {
+                    const long r = (long)oh + r0;
+                    if (r < 0 || r >= (long)PH)
+                        continue;
+                    const double *src = g + ((n * s->FN + f) * s->OH + oh) * s->OW;
+                    double *dst = dpad + (f * PH + (size_t)r) * PW;
+                    for (size_t ow = 0; ow < s->OW; ow++) {
+                        const long q = (long)ow + c0;
+                        if (q >= 0 && q < (long)PW)
+                            dst[q] = src[ow];
+                    }
+                }
+            conv_direct_dx(dx + n * s->image, wt, s->FN, dpad, C, H, Wd, s->FH, s->FW);
+        }
+    }
+}
+
 static void convolution_backward(Layer *l, Tensor *dx, const Tensor *dout)
 {
     Convolution *conv = (Convolution *)l;
@@ -268,6 +309,10 @@ static void convolution_backward(Layer *l, Tensor *dx, const Tensor *dout)
      * computed as its transpose W.T . dout (the same sums over the filters f, in order) */
     tensor_reshape(dx, 4, x->shape);
     const double *W = conv->W->data;
+    if (direct(conv)) {
+        dx_direct(conv, &s, dx->data, g);
+        return;
+    }
     double *buf = scratch(conv, 2 * s.P * s.K);
     FOR_EACH_IMAGE
     for (size_t n = 0; n < s.N; n++) {
