@@ -87,6 +87,30 @@ int conv_direct_available(void)
 #define AVX2 __attribute__((target("avx2,fma")))
 #define TILE static inline __attribute__((always_inline)) AVX2
 
+/* One step of a tile's RB x VB chains: VB vectors from src (4 apart; MASKED: one, only the
+ * lanes set), each multiplied by w[r*ws] for each row r and added, one fma each. */
+TILE void tile_step(const int RB, const int VB, const int MASKED, __m256i lanes,
+                    __m256d acc[4][3], const double *src, const double *w, size_t ws)
+{
+    __m256d px[3];
+#pragma GCC unroll 3
+    for (int v = 0; v < VB; v++)
+        px[v] = MASKED ? _mm256_maskload_pd(src, lanes) : _mm256_loadu_pd(src + 4 * v);
+#pragma GCC unroll 4
+    for (int r = 0; r < RB; r++) {
+        const __m256d wr = _mm256_broadcast_sd(w + r * ws);
+#pragma GCC unroll 3
+        for (int v = 0; v < VB; v++)
+            acc[r][v] = _mm256_fmadd_pd(wr, px[v], acc[r][v]);
+    }
+}
+
+/* The lanes of the last n (1 .. 3) values of a row. */
+TILE __m256i tail_lanes(size_t n)
+{
+    return _mm256_set_epi64x(n > 3 ? -1 : 0, n > 2 ? -1 : 0, n > 1 ? -1 : 0, -1);
+}
+
 /* FB filters (W's rows f0 .. f0+FB-1 from w) x VB vectors of outputs from y (the first of
  * them at x's pixel), all K steps. With MASKED (and VB = 1), only the lanes set in `lanes`
  * are read and written: the last OW % 4 outputs of a row. */
@@ -104,20 +128,8 @@ TILE void fwd_tile(const int FB, const int VB, const int MASKED, __m256i lanes, 
     for (size_t c = 0; c < C; c++)
         for (size_t i = 0; i < FH; i++) {
             const double *row = x + (c * H + i) * Wd;
-            for (size_t j = 0; j < FW; j++, k++) {
-                __m256d px[3];
-#pragma GCC unroll 3
-                for (int v = 0; v < VB; v++)
-                    px[v] = MASKED ? _mm256_maskload_pd(row + j, lanes)
-                                   : _mm256_loadu_pd(row + j + 4 * v);
-#pragma GCC unroll 4
-                for (int f = 0; f < FB; f++) {
-                    const __m256d wf = _mm256_broadcast_sd(w + f * K + k);
-#pragma GCC unroll 3
-                    for (int v = 0; v < VB; v++)
-                        acc[f][v] = _mm256_fmadd_pd(wf, px[v], acc[f][v]);
-                }
-            }
+            for (size_t j = 0; j < FW; j++, k++)
+                tile_step(FB, VB, MASKED, lanes, acc, row + j, w + k, K);
         }
 #pragma GCC unroll 4
     for (int f = 0; f < FB; f++)
@@ -148,12 +160,8 @@ TILE void fwd_row(const int FB, double *y, size_t P, const double *w, size_t K, 
         fwd_tile(FB, 1, 0, all, y + ow, P, w, K, x + ow, H, Wd, C, FH, FW);
         ow += 4;
     }
-    if (ow < OW) {
-        const long long r = (long long)(OW - ow);     /* 1 .. 3 lanes */
-        const __m256i lanes = _mm256_set_epi64x(r > 3 ? -1 : 0, r > 2 ? -1 : 0,
-                                                r > 1 ? -1 : 0, -1);
-        fwd_tile(FB, 1, 1, lanes, y + ow, P, w, K, x + ow, H, Wd, C, FH, FW);
-    }
+    if (ow < OW)
+        fwd_tile(FB, 1, 1, tail_lanes(OW - ow), y + ow, P, w, K, x + ow, H, Wd, C, FH, FW);
 }
 
 AVX2 static void forward_avx2(double *y, const double *W, size_t FN, const double *img,
@@ -273,19 +281,8 @@ TILE void dx_tile(const int CB, const int VB, const int MASKED, __m256i lanes, d
 #pragma GCC unroll 3
                 for (int v = 0; v < VB; v++)
                     sum[c][v] = _mm256_setzero_pd();
-            for (size_t f = 0; f < FN; f++, d += PHW) {
-                __m256d px[3];
-#pragma GCC unroll 3
-                for (int v = 0; v < VB; v++)
-                    px[v] = MASKED ? _mm256_maskload_pd(d, lanes) : _mm256_loadu_pd(d + 4 * v);
-#pragma GCC unroll 4
-                for (int c = 0; c < CB; c++) {
-                    const __m256d wf = _mm256_broadcast_sd(w + c * cs + f);
-#pragma GCC unroll 3
-                    for (int v = 0; v < VB; v++)
-                        sum[c][v] = _mm256_fmadd_pd(wf, px[v], sum[c][v]);
-                }
-            }
+            for (size_t f = 0; f < FN; f++, d += PHW)
+                tile_step(CB, VB, MASKED, lanes, sum, d, w + f, cs);
 #pragma GCC unroll 4
             for (int c = 0; c < CB; c++)
 #pragma GCC unroll 3
@@ -316,12 +313,8 @@ TILE void dx_row(const int CB, double *dx, size_t HW, const double *wt, size_t F
         dx_tile(CB, 1, 0, all, dx + xi, HW, wt, FN, dp + xi, PHW, PW, FH, FW);
         xi += 4;
     }
-    if (xi < Wd) {
-        const long long r = (long long)(Wd - xi);
-        const __m256i lanes = _mm256_set_epi64x(r > 3 ? -1 : 0, r > 2 ? -1 : 0,
-                                                r > 1 ? -1 : 0, -1);
-        dx_tile(CB, 1, 1, lanes, dx + xi, HW, wt, FN, dp + xi, PHW, PW, FH, FW);
-    }
+    if (xi < Wd)
+        dx_tile(CB, 1, 1, tail_lanes(Wd - xi), dx + xi, HW, wt, FN, dp + xi, PHW, PW, FH, FW);
 }
 
 AVX2 static void dx_avx2(double *dx, const double *wt, size_t FN, const double *dpad, size_t C,
