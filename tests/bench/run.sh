@@ -9,7 +9,7 @@
 #   ROUNDS   rounds of the whole-process timings (default 5)
 #   TRAIN=0  skip the trainings on the book's full schedules (chapter 4, about a minute;
 #            chapter 7's SimpleConvNet, several minutes)
-#   DEEP_FULL=1  also train DeepConvNet on the book's full schedule (an hour or more)
+#   DEEP_FULL=1  also train DeepConvNet on the book's full schedule (about half an hour)
 #   SKIP_CH06=1  skip the chapter 6 rows (the book's scripts: about 7 minutes)
 #   STOP_AFTER=ch04  stop after the chapter 3 and 4 rows (a quick re-run after a change to
 #            their kernels, common/nn/network*.c)
