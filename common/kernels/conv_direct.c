@@ -105,6 +105,16 @@ TILE void tile_step(const int RB, const int VB, const int MASKED, __m256i lanes,
     }
 }
 
+/* A tile's RB x VB sums set to 0. */
+TILE void tile_zero(const int RB, const int VB, __m256d acc[4][3])
+{
+#pragma GCC unroll 4
+    for (int r = 0; r < RB; r++)
+#pragma GCC unroll 3
+        for (int v = 0; v < VB; v++)
+            acc[r][v] = _mm256_setzero_pd();
+}
+
 /* The lanes of the last n (1 .. 3) values of a row. */
 TILE __m256i tail_lanes(size_t n)
 {
@@ -119,11 +129,7 @@ TILE void fwd_tile(const int FB, const int VB, const int MASKED, __m256i lanes, 
                    size_t C, size_t FH, size_t FW)
 {
     __m256d acc[4][3];
-#pragma GCC unroll 4
-    for (int f = 0; f < FB; f++)
-#pragma GCC unroll 3
-        for (int v = 0; v < VB; v++)
-            acc[f][v] = _mm256_setzero_pd();
+    tile_zero(FB, VB, acc);
     size_t k = 0;
     for (size_t c = 0; c < C; c++)
         for (size_t i = 0; i < FH; i++) {
@@ -276,11 +282,7 @@ TILE void dx_tile(const int CB, const int VB, const int MASKED, __m256i lanes, d
         for (size_t x = 0; x < FW; x++) {
             const double *w = wt + (y * FW + x) * FN, *d = dp - y * PW - x;
             __m256d sum[4][3];
-#pragma GCC unroll 4
-            for (int c = 0; c < CB; c++)
-#pragma GCC unroll 3
-                for (int v = 0; v < VB; v++)
-                    sum[c][v] = _mm256_setzero_pd();
+            tile_zero(CB, VB, sum);
             for (size_t f = 0; f < FN; f++, d += PHW)
                 tile_step(CB, VB, MASKED, lanes, sum, d, w + f, cs);
 #pragma GCC unroll 4
