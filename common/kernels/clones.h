@@ -28,6 +28,14 @@
 #define FMA_CLONES
 #endif
 
+/* The vector type such kernels use: 4 doubles (GCC and Clang), one AVX2 register (half an
+ * AVX-512 one), two SSE2 ones; each lane is one IEEE multiply or add, as in scalar code; v4du
+ * is the same for loads and stores at any double's address. Not 8: GCC's AVX2 version of a
+ * 64-byte vector type kept it in memory, moving halves through the stack (measured: chapter
+ * 4's training 4x slower on an AVX2 machine than with 32-byte vectors). */
+typedef double v4d __attribute__((vector_size(32)));
+typedef double v4du __attribute__((vector_size(32), aligned(8), may_alias));
+
 #if defined(__GNUC__)
 #define INLINE_IN_CLONES inline __attribute__((always_inline))
 #else

@@ -17,8 +17,18 @@
 
 #include <assert.h>
 #include <math.h>
+#include <string.h>
 
 #include "kernels/gemm_internal.h"
+
+void conv_direct_pad(double *dst, const double *img, size_t C, size_t H, size_t W, size_t pad)
+{
+    const size_t PH = H + 2 * pad, PW = W + 2 * pad;
+    memset(dst, 0, C * PH * PW * sizeof *dst);
+    for (size_t c = 0; c < C; c++)
+        for (size_t y = 0; y < H; y++)
+            memcpy(dst + (c * PH + y + pad) * PW + pad, img + (c * H + y) * W, W * sizeof *img);
+}
 
 /* ---- the references ------------------------------------------------------------------- */
 

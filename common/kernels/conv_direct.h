@@ -41,6 +41,10 @@
 /* 1 when the fast kernels run on this CPU. */
 int conv_direct_available(void);
 
+/* dst (C, H + 2 pad, W + 2 pad) = img (C, H, W) with pad zeros around each channel, as
+ * im2col pads: the image the kernels read. */
+void conv_direct_pad(double *dst, const double *img, size_t C, size_t H, size_t W, size_t pad);
+
 void conv_direct_forward(double *y, const double *W, size_t FN, const double *img, size_t C,
                          size_t H, size_t Wd, size_t FH, size_t FW);
 void conv_direct_dw(double *dwt, size_t nf, const double *dct, size_t ldd, const double *img,

@@ -47,14 +47,8 @@ static void SFX(conv_relu)(T *out, const T *x, size_t C, size_t H, size_t W, con
     const size_t oh = H + 2 * pad - FILTER + 1, ow = W + 2 * pad - FILTER + 1, n = oh * ow;
 #ifdef DEEP_CONV_DIRECT
     if (conv_direct_available()) {
-        const size_t PH = H + 2 * pad, PW = W + 2 * pad;
-        for (size_t q = 0; q < C * PH * PW; q++)
-            col[q] = 0;
-        for (size_t c = 0; c < C; c++)
-            for (size_t y = 0; y < H; y++)
-                memcpy(col + (c * PH + y + pad) * PW + pad, x + (c * H + y) * W,
-                       W * sizeof *x);
-        conv_direct_forward(out, Wt, FN, col, C, PH, PW, FILTER, FILTER);
+        conv_direct_pad(col, x, C, H, W, pad);
+        conv_direct_forward(out, Wt, FN, col, C, H + 2 * pad, W + 2 * pad, FILTER, FILTER);
     } else
 #endif
         SFX(conv_im2col)(out, x, C, H, W, Wt, FN, pad, col, oh, ow);

@@ -152,17 +152,11 @@ static size_t padded_size(const Convolution *conv, const ConvShape *s)
 static const double *padded_image(const Convolution *conv, const ConvShape *s,
                                   const double *img, double *buf, size_t *H, size_t *W)
 {
-    const size_t C = s->chw[0], h = s->chw[1], w = s->chw[2], pad = conv->pad;
-    *H = h + 2 * pad;
-    *W = w + 2 * pad;
-    if (pad == 0)
+    *H = s->chw[1] + 2 * conv->pad;
+    *W = s->chw[2] + 2 * conv->pad;
+    if (conv->pad == 0)
         return img;
-    for (size_t q = 0; q < padded_size(conv, s); q++)
-        buf[q] = 0.0;
-    for (size_t c = 0; c < C; c++)
-        for (size_t i = 0; i < h; i++)
-            memcpy(buf + (c * *H + i + pad) * *W + pad, img + (c * h + i) * w,
-                   w * sizeof *img);
+    conv_direct_pad(buf, img, s->chw[0], s->chw[1], s->chw[2], conv->pad);
     return buf;
 }
 
@@ -568,9 +562,7 @@ Layer *pooling_new(size_t pool_h, size_t pool_w, size_t stride, size_t pad)
  * types), with a version per x86-64 vector extension (kernels/clones.h): the baseline -O2
  * build leaves these loops scalar, where they took a fifth of the training step. Each lane
  * does the scalar code's one add and comparisons, so every version gives the same bits. */
-typedef double v4d __attribute__((vector_size(32)));
 typedef long long v4l __attribute__((vector_size(32)));
-typedef double v4du __attribute__((vector_size(32), aligned(8), may_alias));
 typedef long long v4lu __attribute__((vector_size(32), aligned(8), may_alias));
 typedef signed char v4c __attribute__((vector_size(4)));
 typedef signed char v32c __attribute__((vector_size(32)));

@@ -315,12 +315,7 @@ void sparse_rows_free(SparseRows *s)
 /* The products have a version per vector extension (kernels/clones.h); the helpers below
  * are compiled into each version. */
 
-/* 4 doubles, the compiler's vector type (GCC and Clang): one AVX2 register (half an AVX-512
- * one), two SSE2 ones; each lane is one IEEE multiply or add, as in scalar code. Not 8: GCC's
- * AVX2 version of a 64-byte vector type kept it in memory, moving halves through the stack
- * (measured: chapter 4's training 4x slower on an AVX2 machine than with 32-byte vectors). */
-typedef double v4d __attribute__((vector_size(32)));
-typedef double v4du __attribute__((vector_size(32), aligned(8), may_alias));   /* unaligned */
+/* v4d, v4du: 4 doubles (kernels/clones.h) */
 #define VEC 4           /* doubles per vector */
 #define BLOCK_VECS 8    /* the widest block of output columns kept in registers: 8 x 4 */
 

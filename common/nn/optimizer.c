@@ -111,8 +111,6 @@ static void make_state(Optimizer *opt, const Param *params, size_t n)
  *     params[key] -= lr_t * self.m[key] / (np.sqrt(self.v[key]) + 1e-7)
  * Scalar, this loop was 5-8% of SimpleConvNet's training step. */
 #define ADAM_BLOCK 1024
-typedef double v4d __attribute__((vector_size(32)));
-typedef double v4du __attribute__((vector_size(32), aligned(8), may_alias));
 
 VECTOR_CLONES
 static void adam_block(double *restrict p, const double *restrict g, double *restrict m,
